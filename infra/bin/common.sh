@@ -1,0 +1,43 @@
+# Shared by infra/bin scripts: where the project is, where local state lives, how to run Maven.
+# FORGESYNC_STATE_DIR (default <project>/.forgesync) holds the broker's jars, data, logs and pid files.
+FORGESYNC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+FORGESYNC_STATE_DIR="${FORGESYNC_STATE_DIR:-$FORGESYNC_ROOT/.forgesync}"
+mkdir -p "$FORGESYNC_STATE_DIR"
+
+log() { printf '[forgesync] %s\n' "$*" >&2; }
+die() { printf '[forgesync] error: %s\n' "$*" >&2; exit 1; }
+
+mvn_cmd() {
+  if [ -x "$FORGESYNC_ROOT/mvnw" ]; then "$FORGESYNC_ROOT/mvnw" "$@"; else mvn "$@"; fi
+}
+
+# port_open HOST PORT: true when something accepts TCP connections there.
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+# wait_for_port HOST PORT SECONDS WHAT
+wait_for_port() {
+  local host=$1 port=$2 secs=$3 what=$4 i
+  for ((i = 0; i < secs * 10; i++)); do
+    port_open "$host" "$port" && return 0
+    sleep 0.1
+  done
+  die "$what did not accept connections on $host:$port within ${secs}s"
+}
+
+# pid_alive FILE: true when FILE names a running process.
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# stop_pid FILE WHAT SECONDS: SIGTERM, wait, then SIGKILL; removes FILE.
+stop_pid() {
+  local file=$1 what=$2 secs=${3:-30} pid i
+  if ! pid_alive "$file"; then rm -f "$file"; log "$what is not running"; return 0; fi
+  pid=$(cat "$file")
+  kill "$pid" 2>/dev/null || true
+  for ((i = 0; i < secs * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$file"; log "$what stopped (pid $pid)"; return 0; }
+    sleep 0.1
+  done
+  log "$what did not stop within ${secs}s; killing pid $pid"
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$file"
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Makes sure PostgreSQL answers on 127.0.0.1:5432 and that the forgesync database and its owner role exist.
+# Idempotent. Starts the local cluster if it is installed but down; installs PostgreSQL from Debian's packages
+# when running as root on a machine that has none.
+# Environment: FORGESYNC_DB_NAME (forgesync), FORGESYNC_DB_OWNER (forgesync), FORGESYNC_DB_OWNER_PASSWORD (forgesync),
+#              FORGESYNC_PG_HOST (127.0.0.1), FORGESYNC_PG_PORT (5432).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+HOST="${FORGESYNC_PG_HOST:-127.0.0.1}"
+PGPORT_="${FORGESYNC_PG_PORT:-5432}"
+DB="${FORGESYNC_DB_NAME:-forgesync}"
+OWNER="${FORGESYNC_DB_OWNER:-forgesync}"
+OWNER_PASSWORD="${FORGESYNC_DB_OWNER_PASSWORD:-forgesync}"
+
+as_postgres() {
+  if [ "$(id -un)" = postgres ]; then "$@"; elif [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi
+}
+
+psql_admin() { as_postgres psql -h "$HOST" -p "$PGPORT_" -d postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
+
+ensure_installed() {
+  command -v pg_ctlcluster >/dev/null 2>&1 && return 0
+  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 || die "PostgreSQL is not installed; install it or point SPRING_DATASOURCE_URL at a server"
+  log "installing PostgreSQL from Debian's packages"
+  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+}
+
+ensure_running() {
+  if port_open "$HOST" "$PGPORT_"; then return 0; fi
+  [ "$HOST" = 127.0.0.1 ] || [ "$HOST" = localhost ] || die "PostgreSQL on $HOST:$PGPORT_ does not answer"
+  ensure_installed
+  local version
+  version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  [ -n "$version" ] || die "no PostgreSQL cluster under /etc/postgresql"
+  if ! pg_lsclusters -h 2>/dev/null | awk '{print $2}' | grep -qx main; then
+    pg_createcluster "$version" main >&2
+  fi
+  log "starting PostgreSQL $version/main"
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start >&2 || true
+  wait_for_port "$HOST" "$PGPORT_" 60 "PostgreSQL"
+}
+
+ensure_database() {
+  if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '$OWNER'")" != 1 ]; then
+    psql_admin -c "CREATE ROLE \"$OWNER\" LOGIN PASSWORD '$OWNER_PASSWORD'"
+    log "created role $OWNER"
+  fi
+  if [ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$DB'")" != 1 ]; then
+    psql_admin -c "CREATE DATABASE \"$DB\" OWNER \"$OWNER\""
+    log "created database $DB owned by $OWNER"
+  fi
+}
+
+ensure_running
+ensure_database
+log "PostgreSQL ready: jdbc:postgresql://$HOST:$PGPORT_/$DB (owner $OWNER)"

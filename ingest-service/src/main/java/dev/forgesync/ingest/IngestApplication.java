@@ -1,0 +1,13 @@
+package dev.forgesync.ingest;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** forgesync ingest-service: GitHub webhooks in, webhook_events stored, sync requests out to Kafka. */
+@SpringBootApplication
+public class IngestApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(IngestApplication.class, args);
+    }
+}

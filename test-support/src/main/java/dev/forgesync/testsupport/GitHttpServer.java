@@ -1,0 +1,332 @@
+package dev.forgesync.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.eclipse.jetty.ee11.servlet.FilterHolder;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jgit.errors.RepositoryNotFoundException;
+import org.eclipse.jgit.http.server.GitServlet;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.ReceivePack;
+import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
+
+/**
+ * A git smart-HTTP server over a folder of bare repositories (JGit's {@code GitServlet} on Jetty), on 127.0.0.1
+ * with an ephemeral port. It stands in for GitHub in tests ({@code <base>/<owner>/<repo>.git}) and carries the
+ * git side of the OneDev stand-in.
+ *
+ * <p>Switches for faults, changeable while it runs: {@link #delay(Duration)} (a slow remote),
+ * {@link #redirectTo(URI)} (a redirect to another host), {@link #failWith(int)} (an error status for every request).
+ * Every request is recorded in {@link #requests()}, so a test can tell whether a pack was fetched or pushed.
+ */
+public final class GitHttpServer implements AutoCloseable {
+
+    /** One request the server saw. */
+    public record Request(String method, String path, String query, String user) {
+        /** True for a fetch's pack request ({@code POST .../git-upload-pack}). */
+        public boolean isUploadPack() {
+            return "POST".equals(method) && path.endsWith("/git-upload-pack");
+        }
+
+        /** True for a push's pack request ({@code POST .../git-receive-pack}). */
+        public boolean isReceivePack() {
+            return "POST".equals(method) && path.endsWith("/git-receive-pack");
+        }
+    }
+
+    private final Path root;
+    private final String user;
+    private final String password;
+    private final boolean anonymousRead;
+    private final Function<String, Optional<Path>> locator;
+    private final Server server;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private volatile Duration delay = Duration.ZERO;
+    private volatile URI redirectTo;
+    private volatile int failStatus;
+
+    private GitHttpServer(Builder b) {
+        this.root = b.root;
+        this.user = b.user;
+        this.password = b.password;
+        this.anonymousRead = b.anonymousRead;
+        this.locator = b.locator != null ? b.locator : this::locateUnderRoot;
+        this.server = new Server(new InetSocketAddress("127.0.0.1", 0));
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.addFilter(new FilterHolder(new GateFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        b.extraServlets.forEach((spec, servlet) -> context.addServlet(new ServletHolder(servlet), spec));
+        context.addServlet(new ServletHolder(gitServlet(b.pushEnabled)), "/*");
+        server.setHandler(context);
+    }
+
+    /** A server over bare repositories under {@code root}; nothing is started until {@link Builder#start()}. */
+    public static Builder builder(Path root) {
+        return new Builder(root);
+    }
+
+    public static final class Builder {
+        private final Path root;
+        private String user;
+        private String password;
+        private boolean anonymousRead = true;
+        private boolean pushEnabled = true;
+        private Function<String, Optional<Path>> locator;
+        private final java.util.LinkedHashMap<String, HttpServlet> extraServlets = new java.util.LinkedHashMap<>();
+
+        private Builder(Path root) {
+            this.root = root;
+        }
+
+        /** Basic-auth credentials; a request without them is anonymous, one with wrong ones gets 401. */
+        public Builder credentials(String user, String password) {
+            this.user = user;
+            this.password = password;
+            return this;
+        }
+
+        /** Whether anonymous clients may fetch (pushing always needs credentials when they are set). Default true. */
+        public Builder anonymousRead(boolean allowed) {
+            this.anonymousRead = allowed;
+            return this;
+        }
+
+        public Builder pushEnabled(boolean enabled) {
+            this.pushEnabled = enabled;
+            return this;
+        }
+
+        /** How a repository name from the URL (e.g. {@code owner/repo.git}) maps to a bare repository folder. */
+        public Builder locator(Function<String, Optional<Path>> locator) {
+            this.locator = locator;
+            return this;
+        }
+
+        /** Another servlet on the same server (e.g. OneDev's REST API at {@code /~api/*}). */
+        public Builder servlet(String pathSpec, HttpServlet servlet) {
+            extraServlets.put(pathSpec, servlet);
+            return this;
+        }
+
+        public GitHttpServer start() {
+            GitHttpServer s = new GitHttpServer(this);
+            try {
+                s.server.start();
+            } catch (Exception e) {
+                throw new IllegalStateException("git HTTP server did not start", e);
+            }
+            return s;
+        }
+    }
+
+    /** {@code http://127.0.0.1:<port>} (no trailing slash). */
+    public URI baseUri() {
+        int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** The clone URL of {@code owner/repo}: {@code <base>/owner/repo.git}. */
+    public URI cloneUri(String fullName) {
+        return URI.create(baseUri() + "/" + fullName + ".git");
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Creates an empty bare repository {@code <root>/<name>.git} and returns its folder. */
+    public Path createBareRepository(String name) {
+        Path dir = root.resolve(name.endsWith(".git") ? name : name + ".git");
+        try {
+            Files.createDirectories(dir.getParent());
+            try (Repository repo = FileRepositoryBuilder.create(dir.toFile())) {
+                repo.create(true);
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    public void clearRequests() {
+        requests.clear();
+    }
+
+    /** Holds every request this long before serving it (a slow remote). */
+    public void delay(Duration delay) {
+        this.delay = delay;
+    }
+
+    /** Answers every request with a 302 to the same path on {@code target}; {@code null} switches it off. */
+    public void redirectTo(URI target) {
+        this.redirectTo = target;
+    }
+
+    /** Answers every request with {@code status} (0 switches it off). */
+    public void failWith(int status) {
+        this.failStatus = status;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("git HTTP server did not stop", e);
+        }
+    }
+
+    private Optional<Path> locateUnderRoot(String name) {
+        String clean = name.replaceAll("/+$", "");
+        if (clean.contains("..")) {
+            return Optional.empty();
+        }
+        for (String candidate : List.of(clean, clean + ".git")) {
+            Path dir = root.resolve(candidate);
+            if (Files.isDirectory(dir.resolve("objects"))) {
+                return Optional.of(dir);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private GitServlet gitServlet(boolean pushEnabled) {
+        GitServlet servlet = new GitServlet();
+        servlet.setRepositoryResolver((HttpServletRequest req, String name) -> {
+            Path dir = locator.apply(name).orElseThrow(() -> new RepositoryNotFoundException(name));
+            try {
+                return FileRepositoryBuilder.create(dir.toFile());
+            } catch (IOException e) {
+                throw new RepositoryNotFoundException(name, e);
+            }
+        });
+        servlet.setReceivePackFactory((HttpServletRequest req, Repository db) -> {
+            if (!pushEnabled || (user != null && req.getRemoteUser() == null)) {
+                throw new ServiceNotAuthorizedException();
+            }
+            ReceivePack pack = new ReceivePack(db);
+            pack.setAllowNonFastForwards(true);
+            pack.setAllowDeletes(true);
+            return pack;
+        });
+        return servlet;
+    }
+
+    /** Faults, authentication and the request log, ahead of every servlet. */
+    private final class GateFilter implements Filter {
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
+            HttpServletRequest req = (HttpServletRequest) request;
+            HttpServletResponse res = (HttpServletResponse) response;
+            String authenticated = authenticate(req);
+            requests.add(new Request(req.getMethod(), req.getRequestURI(), req.getQueryString(), authenticated));
+            pause();
+            if (failStatus != 0) {
+                res.sendError(failStatus);
+                return;
+            }
+            URI target = redirectTo;
+            if (target != null) {
+                String query = req.getQueryString() == null ? "" : "?" + req.getQueryString();
+                res.sendRedirect(target + req.getRequestURI() + query);
+                return;
+            }
+            if (user != null && isGitRequest(req)) {
+                boolean wrongCredentials = req.getHeader("Authorization") != null && authenticated == null;
+                boolean needsCredentials = !anonymousRead || isPush(req);
+                if (wrongCredentials || (authenticated == null && needsCredentials)) {
+                    res.setHeader("WWW-Authenticate", "Basic realm=\"forgesync-test\"");
+                    res.sendError(HttpServletResponse.SC_UNAUTHORIZED);
+                    return;
+                }
+            }
+            chain.doFilter(authenticated == null ? req : new AuthenticatedRequest(req, authenticated), res);
+        }
+
+        private void pause() {
+            Duration d = delay;
+            if (!d.isZero()) {
+                try {
+                    Thread.sleep(d.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private String authenticate(HttpServletRequest req) {
+        String header = req.getHeader("Authorization");
+        if (user == null || header == null || !header.toLowerCase(Locale.ROOT).startsWith("basic ")) {
+            return null;
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        boolean ok = decoded.substring(0, colon).equals(user) && decoded.substring(colon + 1).equals(password);
+        return ok ? user : null;
+    }
+
+    private static boolean isGitRequest(HttpServletRequest req) {
+        String uri = req.getRequestURI();
+        return uri.endsWith("/info/refs") || uri.endsWith("/git-upload-pack") || uri.endsWith("/git-receive-pack");
+    }
+
+    private static boolean isPush(HttpServletRequest req) {
+        return req.getRequestURI().endsWith("/git-receive-pack")
+                || "git-receive-pack".equals(req.getParameter("service"));
+    }
+
+    private static final class AuthenticatedRequest extends jakarta.servlet.http.HttpServletRequestWrapper {
+        private final String user;
+
+        AuthenticatedRequest(HttpServletRequest request, String user) {
+            super(request);
+            this.user = user;
+        }
+
+        @Override
+        public String getRemoteUser() {
+            return user;
+        }
+    }
+}
