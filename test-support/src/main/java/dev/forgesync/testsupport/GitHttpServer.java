@@ -79,7 +79,7 @@ public final class GitHttpServer implements AutoCloseable {
         this.password = b.password;
         this.anonymousRead = b.anonymousRead;
         this.locator = b.locator != null ? b.locator : this::locateUnderRoot;
-        this.server = new Server(new InetSocketAddress("127.0.0.1", 0));
+        this.server = new Server(new InetSocketAddress("127.0.0.1", b.port));
         ServletContextHandler context = new ServletContextHandler("/");
         context.addFilter(new FilterHolder(new GateFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
         b.extraServlets.forEach((spec, servlet) -> context.addServlet(new ServletHolder(servlet), spec));
@@ -98,6 +98,7 @@ public final class GitHttpServer implements AutoCloseable {
         private String password;
         private boolean anonymousRead = true;
         private boolean pushEnabled = true;
+        private int port;
         private Function<String, Optional<Path>> locator;
         private final java.util.LinkedHashMap<String, HttpServlet> extraServlets = new java.util.LinkedHashMap<>();
 
@@ -115,6 +116,12 @@ public final class GitHttpServer implements AutoCloseable {
         /** Whether anonymous clients may fetch (pushing always needs credentials when they are set). Default true. */
         public Builder anonymousRead(boolean allowed) {
             this.anonymousRead = allowed;
+            return this;
+        }
+
+        /** A fixed port on 127.0.0.1 (default 0: an ephemeral one). */
+        public Builder port(int port) {
+            this.port = port;
             return this;
         }
 

@@ -1,0 +1,42 @@
+package dev.forgesync.demo;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+/** What the demo needs to know, from the environment {@code ./forgesync demo} sets (defaults fit {@code ./forgesync start}). */
+record DemoSettings(
+        Path githubRoot,
+        Path workDir,
+        int githubPort,
+        String fullName,
+        long githubRepoId,
+        URI ingestUrl,
+        String secret,
+        String jdbcUrl,
+        String dbUser,
+        String dbPassword) {
+
+    static DemoSettings fromEnvironment() {
+        Path dir = Path.of(env("FORGESYNC_DEMO_DIR", ".forgesync/demo")).toAbsolutePath();
+        String secret = System.getenv("FORGESYNC_WEBHOOK_SECRET");
+        if (secret == null || secret.isBlank()) {
+            throw new IllegalStateException("FORGESYNC_WEBHOOK_SECRET is not set (./forgesync demo sets it from the running stack)");
+        }
+        return new DemoSettings(
+                dir.resolve("github"),
+                dir.resolve("work"),
+                Integer.parseInt(env("FORGESYNC_DEMO_GITHUB_PORT", "8090")),
+                env("FORGESYNC_DEMO_REPOSITORY", "demo/hello-forgesync"),
+                Long.parseLong(env("FORGESYNC_DEMO_GITHUB_ID", "900000001")),
+                URI.create(env("FORGESYNC_INGEST_URL", "http://127.0.0.1:8080/webhooks/github")),
+                secret,
+                env("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:5432/forgesync"),
+                env("SPRING_DATASOURCE_USERNAME", "forgesync"),
+                env("SPRING_DATASOURCE_PASSWORD", "forgesync"));
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
