@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,6 +60,8 @@ class KafkaBrokerProcessIT {
 
     private static Map<String, String> env;
     private static String bootstrap;
+    private static Instant publishedAt;
+    private static SyncRequest sent;
 
     @BeforeAll
     static void startTheBrokerProcessOnFreePorts() throws IOException {
@@ -110,31 +114,30 @@ class KafkaBrokerProcessIT {
     @Test
     @Order(3)
     void carriesASyncRequestFromProducerToConsumer() throws Exception {
-        SyncRequest sent = SyncRequest.of(42, "acme/widgets", "push", UUID.randomUUID().toString(), Instant.now());
+        publishedAt = Instant.now();
+        sent = SyncRequest.of(42, "acme/widgets", "push", UUID.randomUUID().toString(), publishedAt);
         try (KafkaProducer<String, byte[]> producer = producer()) {
             producer.send(new ProducerRecord<>(Topics.SYNC_REQUESTS, sent.key(), SyncRequestCodec.toBytes(sent))).get();
         }
 
-        List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-            consumer.subscribe(List.of(Topics.SYNC_REQUESTS));
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                consumer.poll(Duration.ofMillis(500)).forEach(received::add);
-                return received.stream().anyMatch(r -> sent.key().equals(r.key()));
-            });
-        }
+        SyncRequest received = consumeAndCommit("earliest", sent.key());
 
-        ConsumerRecord<String, byte[]> record = received.stream().filter(r -> sent.key().equals(r.key())).findFirst().orElseThrow();
-        assertThat(SyncRequestCodec.fromBytes(record.value())).isEqualTo(sent);
+        assertThat(received).isEqualTo(sent);
     }
 
     @Test
     @Order(4)
-    void consumerGroupCommandIsThereForReplays() {
-        Script.Result groups = kafka("run-class", "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
-                "--bootstrap-server", bootstrap, "--list").timeout(TOOL_TIMEOUT).runOk();
+    void consumerGroupResetToADatetimeReplaysTheRequestsSinceThen() {
+        // The operators' replay (infra/README.md), with the workers' group stopped: offsets back to a moment in UTC.
+        String since = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").withZone(ZoneOffset.UTC)
+                .format(publishedAt.minusSeconds(60)) + "Z";
 
-        assertThat(groups.exitCode()).isZero();
+        Script.Result reset = kafka("run-class", "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
+                "--bootstrap-server", bootstrap, "--group", Topics.SYNC_WORKER_GROUP, "--reset-offsets",
+                "--to-datetime", since, "--topic", Topics.SYNC_REQUESTS, "--execute").runOk();
+
+        assertThat(reset.stdout()).contains(Topics.SYNC_REQUESTS);
+        assertThat(consumeAndCommit("none", sent.key())).isEqualTo(sent);
     }
 
     @Test
@@ -146,6 +149,21 @@ class KafkaBrokerProcessIT {
 
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(kafka("status").run().stdout()).contains("stopped");
+    }
+
+    /** Reads from the workers' group's committed position (or {@code offsetReset}) until the key shows up, then commits. */
+    private static SyncRequest consumeAndCommit(String offsetReset, String key) {
+        List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer(offsetReset)) {
+            consumer.subscribe(List.of(Topics.SYNC_REQUESTS));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(500)).forEach(received::add);
+                return received.stream().anyMatch(r -> key.equals(r.key()));
+            });
+            consumer.commitSync();
+        }
+        return received.stream().filter(r -> key.equals(r.key())).map(r -> SyncRequestCodec.fromBytes(r.value()))
+                .findFirst().orElseThrow();
     }
 
     private static Script kafka(String... args) {
@@ -174,11 +192,12 @@ class KafkaBrokerProcessIT {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
     }
 
-    private static KafkaConsumer<String, byte[]> consumer() {
+    private static KafkaConsumer<String, byte[]> consumer(String offsetReset) {
         return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "kafka-broker-process-it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.GROUP_ID_CONFIG, Topics.SYNC_WORKER_GROUP,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
     }
