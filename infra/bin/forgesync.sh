@@ -8,7 +8,7 @@ BIN="$FORGESYNC_ROOT/infra/bin"
 
 migrate() {
   log "migrating the schema (Flyway)"
-  mvn_cmd -q -B -f "$FORGESYNC_ROOT/pom.xml" -pl infra flyway:migrate \
+  mvn_cmd -q -B -f "$FORGESYNC_ROOT/pom.xml" -pl infra flyway:migrate -Dforgesync.noTestDeps \
     -Dforgesync.db.url="${FORGESYNC_DB_URL:-jdbc:postgresql://127.0.0.1:5432/${FORGESYNC_DB_NAME:-forgesync}}" \
     -Dforgesync.db.owner="${FORGESYNC_DB_OWNER:-forgesync}" \
     -Dforgesync.db.password="${FORGESYNC_DB_OWNER_PASSWORD:-forgesync}" >&2 || die "migration failed"
