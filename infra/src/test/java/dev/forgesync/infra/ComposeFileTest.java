@@ -221,6 +221,20 @@ class ComposeFileTest {
     }
 
     @Test
+    void everyVariableTheFileUsesIsDocumentedInTheInfraReadme() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        Matcher m = VARIABLE.matcher(Files.readString(COMPOSE));
+        Set<String> undocumented = new LinkedHashSet<>();
+        while (m.find()) {
+            if (!readme.contains("`" + m.group(1) + "`")) {
+                undocumented.add(m.group(1));
+            }
+        }
+
+        assertThat(undocumented).isEmpty();
+    }
+
+    @Test
     void requiredSecretsAreEmptyInEnvExample() throws IOException {
         for (String line : Files.readAllLines(PROJECT.resolve(".env.example"))) {
             if (!line.startsWith("#") && line.contains("=") && SECRET_NAME.matcher(line.substring(0, line.indexOf('='))).matches()) {
