@@ -41,3 +41,28 @@ stop_pid() {
   kill -9 "$pid" 2>/dev/null || true
   rm -f "$file"
 }
+
+# PostgreSQL administration (postgres-up.sh, db-roles.sh): psql as the postgres superuser, like the Debian tools.
+# FORGESYNC_PG_HOST (127.0.0.1), FORGESYNC_PG_PORT (5432), FORGESYNC_PG_SUPERUSER (postgres).
+PG_HOST="${FORGESYNC_PG_HOST:-127.0.0.1}"
+PG_PORT="${FORGESYNC_PG_PORT:-5432}"
+PG_SUPERUSER="${FORGESYNC_PG_SUPERUSER:-postgres}"
+
+# as_postgres CMD...: runs CMD as the operating-system user postgres (peer/trust set-ups expect it).
+as_postgres() {
+  if [ "$(id -un)" = postgres ]; then "$@"; elif [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi
+}
+
+# psql_on DB ARGS...: psql as the superuser on database DB; stops at the first error; unaligned, tuples only.
+psql_on() { local db=$1; shift; as_postgres psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_SUPERUSER" -d "$db" -v ON_ERROR_STOP=1 -qtAX "$@"; }
+
+# psql_admin ARGS...: psql as the superuser on the maintenance database.
+psql_admin() { psql_on postgres "$@"; }
+
+# require_identifier NAME VALUE: role and database names go into SQL unquoted-safe only when they are plain.
+require_identifier() {
+  [[ "$2" =~ ^[a-z_][a-z0-9_]{0,62}$ ]] || die "$1 must be a plain lower-case SQL identifier ([a-z_][a-z0-9_]*), got '$2'"
+}
+
+# sql_literal VALUE: VALUE as a single-quoted SQL string literal.
+sql_literal() { printf "'%s'" "${1//\'/\'\'}"; }

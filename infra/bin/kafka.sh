@@ -20,7 +20,7 @@ fetch_jars() {
   if compgen -G "$LIBS/kafka_2.13-*.jar" >/dev/null; then return 0; fi
   log "fetching the Kafka broker jars with Maven (once)"
   mkdir -p "$LIBS"
-  mvn_cmd -q -B -f "$FORGESYNC_ROOT/infra/pom.xml" dependency:copy-dependencies \
+  mvn_cmd -q -B -f "$FORGESYNC_ROOT/infra/pom.xml" dependency:copy-dependencies -Dforgesync.noTestDeps \
     -DincludeScope=runtime -DoutputDirectory="$LIBS" >&2 || die "could not fetch the Kafka jars"
 }
 

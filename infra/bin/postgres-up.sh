@@ -7,17 +7,11 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-HOST="${FORGESYNC_PG_HOST:-127.0.0.1}"
-PGPORT_="${FORGESYNC_PG_PORT:-5432}"
+HOST="$PG_HOST"
+PGPORT_="$PG_PORT"
 DB="${FORGESYNC_DB_NAME:-forgesync}"
 OWNER="${FORGESYNC_DB_OWNER:-forgesync}"
 OWNER_PASSWORD="${FORGESYNC_DB_OWNER_PASSWORD:-forgesync}"
-
-as_postgres() {
-  if [ "$(id -un)" = postgres ]; then "$@"; elif [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi
-}
-
-psql_admin() { as_postgres psql -h "$HOST" -p "$PGPORT_" -d postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
 
 ensure_installed() {
   command -v pg_ctlcluster >/dev/null 2>&1 && return 0
