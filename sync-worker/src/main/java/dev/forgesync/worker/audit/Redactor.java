@@ -23,6 +23,7 @@ public class Redactor {
 
     private final List<String> secrets;
 
+    @org.springframework.beans.factory.annotation.Autowired
     public Redactor(GithubProperties github, OneDevProperties onedev) {
         this(List.of(nullToEmpty(github.token()), nullToEmpty(onedev.token())));
     }

@@ -37,7 +37,7 @@ public final class OneDevStandIn implements AutoCloseable {
     }
 
     private final Path root;
-    private final String token;
+    private volatile String token;
     private final Map<Long, Project> projects = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final GitHttpServer server;
@@ -67,6 +67,11 @@ public final class OneDevStandIn implements AutoCloseable {
 
     public String token() {
         return token;
+    }
+
+    /** Replaces the access token OneDev accepts (the old one is then rejected with 401), as if it was revoked. */
+    public void acceptOnlyToken(String newToken) {
+        this.token = newToken;
     }
 
     /** Every request seen (REST and git), in order. */
