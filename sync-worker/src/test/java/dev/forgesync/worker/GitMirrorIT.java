@@ -76,6 +76,47 @@ class GitMirrorIT {
                 .isInstanceOfSatisfying(SyncException.class, e -> assertThat(e.code()).isEqualTo("disallowed_remote"));
     }
 
+    @Test
+    void fetchesAPrivateSourceOnlyWithTheGitHubToken() {
+        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github"))
+                .credentials("x-access-token", "ghp_private_token_123").anonymousRead(false).start();
+             SourceRepo source = SourceRepo.create(github.root(), dir.resolve("work"), "octo/private")) {
+            source.commit("main", "a.txt", "a");
+            GitMirror anonymous = mirror(github.baseUri());
+            try (MirrorSession session = anonymous.open("octo/private")) {
+                assertThatThrownBy(session::fetch).isInstanceOfSatisfying(SyncException.class,
+                        e -> assertThat(e.code()).isEqualTo("source_not_found"));
+            }
+            GitMirror withToken = new GitMirror(new GithubProperties(github.baseUri(), "ghp_private_token_123"),
+                    new MirrorProperties(dir.resolve("cache2"), DataSize.ofMegabytes(100), false, Duration.ofSeconds(30)));
+            try (MirrorSession session = withToken.open("octo/private")) {
+                assertThat(session.fetch().branches()).isEqualTo(1);
+            }
+            assertThat(github.requests()).allSatisfy(r -> assertThat(r.path()).doesNotContain("ghp_private_token_123"));
+        }
+    }
+
+    @Test
+    void keepsTheCacheWithinItsLimitByEvictingTheLeastRecentlyUsed() {
+        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
+             SourceRepo a = SourceRepo.create(github.root(), dir.resolve("work-a"), "octo/a");
+             SourceRepo b = SourceRepo.create(github.root(), dir.resolve("work-b"), "octo/b")) {
+            a.commit("main", "a.bin", SourceRepo.randomBytes(50_000, 1));
+            b.commit("main", "b.bin", SourceRepo.randomBytes(50_000, 2));
+            GitMirror small = new GitMirror(new GithubProperties(github.baseUri(), null),
+                    new MirrorProperties(dir.resolve("cache"), DataSize.ofKilobytes(80), false, Duration.ofSeconds(30)));
+            try (MirrorSession session = small.open("octo/a")) {
+                session.fetch();
+            }
+            assertThat(dir.resolve("cache/octo/a.git")).exists();
+            try (MirrorSession session = small.open("octo/b")) {
+                session.fetch();
+            }
+            assertThat(dir.resolve("cache/octo/a.git")).doesNotExist();
+            assertThat(dir.resolve("cache/octo/b.git")).exists();
+        }
+    }
+
     private GitMirror mirror(URI githubBase) {
         return new GitMirror(new GithubProperties(githubBase, null),
                 new MirrorProperties(dir.resolve("cache"), DataSize.ofMegabytes(100), false, Duration.ofSeconds(30)));

@@ -76,14 +76,17 @@ final class MirrorCache {
         }
     }
 
-    /** Deletes least recently used caches until the total is within the limit. */
-    void evictBeyondLimit() {
+    /** Deletes least recently used caches, never {@code keep}, until the total is within the limit. */
+    void evictBeyondLimit(Path keep) {
         List<Entry> entries = caches();
         long total = entries.stream().mapToLong(Entry::bytes).sum();
         entries.sort(Comparator.comparing(Entry::lastUsed));
         for (Entry e : entries) {
             if (total <= maxBytes) {
                 return;
+            }
+            if (e.dir().equals(keep)) {
+                continue;
             }
             ReentrantLock lock = locks.computeIfAbsent(e.dir(), d -> new ReentrantLock());
             if (lock.tryLock()) {

@@ -232,7 +232,7 @@ public final class MirrorSession implements AutoCloseable {
             repo.close();
         } finally {
             lease.close();
-            cache.evictBeyondLimit();
+            cache.evictBeyondLimit(lease.dir);
         }
     }
 }
