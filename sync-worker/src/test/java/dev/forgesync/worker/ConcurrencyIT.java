@@ -69,6 +69,27 @@ class ConcurrencyIT extends WorkerITSupport {
         }
     }
 
+    @Test
+    void aStaleInProgressClaimWhoseHolderDiedIsTakenOver() {
+        String fullName = unique("octo") + "/" + unique("orphan");
+        try (SourceRepo source = MirrorIT.source(fullName)) {
+            source.commit("main", "a.txt", "a");
+            // As a worker killed mid-sync leaves it: in_progress, last touched longer ago than the sync time limit.
+            long id = jdbc.sql("""
+                    INSERT INTO repositories (github_url, github_repo_name, github_owner, github_full_name,
+                                              sync_status, updated_at)
+                    VALUES (:url, :name, :owner, :fullName, 'in_progress', NOW() - INTERVAL '5 minutes')
+                    RETURNING id""")
+                    .param("url", "https://github.com/" + fullName).param("name", fullName.split("/")[1])
+                    .param("owner", fullName.split("/")[0]).param("fullName", fullName)
+                    .query(Long.class).single();
+            publish(SyncRequest.of(id, fullName, "push", null, Instant.now()), null);
+
+            awaitStatus(id, "completed");
+            assertThat(eventTypes(id)).startsWith("sync_started").endsWith("sync_completed");
+        }
+    }
+
     private void awaitLogCount(long id, int count) {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> logs(id).size() >= count);
     }
