@@ -71,7 +71,9 @@ class SyncRun {
                 checkDeadline(started, "backup push");
                 backupBytes = push(row, session, destinations.backup().get(), defaultBranch).bytesPushed();
             }
-            claims.complete(id);
+            if (!claims.complete(id)) {
+                log.warn("repository {} was no longer in_progress when its sync completed", id);
+            }
             long total = fetched.bytesFetched() + pushed.bytesPushed() + backupBytes;
             audit.record(id, LogEntry.of(SyncEventType.SYNC_COMPLETED, SyncLogStatus.SUCCESS)
                     .withDuration(Duration.between(started, clock.instant())).withBytes(total)
