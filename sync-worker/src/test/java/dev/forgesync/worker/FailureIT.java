@@ -97,10 +97,11 @@ class FailureIT extends WorkerITSupport {
         }
     }
 
-    @Test
-    void aPoisonRecordGoesStraightToTheDeadLetterTopic() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"{\"version\":99}", "not json at all", "{\"version\":1}"})
+    void aPoisonRecordGoesStraightToTheDeadLetterTopic(String value) {
         String key = unique("poison");
-        send(new ProducerRecord<>(Topics.SYNC_REQUESTS, key, "{\"version\":99}".getBytes(StandardCharsets.UTF_8)));
+        send(new ProducerRecord<>(Topics.SYNC_REQUESTS, key, value.getBytes(StandardCharsets.UTF_8)));
 
         List<ConsumerRecord<String, byte[]>> dead = awaitDeadLetters(key);
         assertThat(dead).hasSize(1);

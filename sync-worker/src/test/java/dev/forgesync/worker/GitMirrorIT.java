@@ -51,6 +51,19 @@ class GitMirrorIT {
     }
 
     @Test
+    void aBackupFolderIsADestinationBesideOneDev() {
+        OneDevProperties onedev = new OneDevProperties(URI.create("http://127.0.0.1:1"), "bot", "t", "github/{owner}/{repo}",
+                Duration.ofSeconds(1), Duration.ofSeconds(1));
+        Destinations destinations = new Destinations(onedev, new DestinationProperties(dir.resolve("mirrors"), dir.resolve("backup")));
+
+        assertThat(destinations.primary().kind()).isEqualTo("onedev");
+        assertThat(destinations.backup()).hasValueSatisfying(b -> {
+            assertThat(b.kind()).isEqualTo("local");
+            assertThat(b.prepare(row("Octo/Repo")).target().localDirectory()).isEqualTo(dir.resolve("backup/octo/repo.git").toAbsolutePath());
+        });
+    }
+
+    @Test
     void refusesToFollowARedirectToAnotherHost() {
         try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
              GitHttpServer elsewhere = GitHttpServer.builder(dir.resolve("elsewhere")).start();
