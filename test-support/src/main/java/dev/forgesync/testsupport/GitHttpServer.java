@@ -67,6 +67,7 @@ public final class GitHttpServer implements AutoCloseable {
     private final String password;
     private final boolean anonymousRead;
     private final Function<String, Optional<Path>> locator;
+    private final java.util.function.BiPredicate<String, String> authenticator;
     private final Server server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private volatile Duration delay = Duration.ZERO;
@@ -75,8 +76,9 @@ public final class GitHttpServer implements AutoCloseable {
 
     private GitHttpServer(Builder b) {
         this.root = b.root;
-        this.user = b.user;
+        this.user = b.user != null ? b.user : (b.authenticator != null ? "authenticator" : null);
         this.password = b.password;
+        this.authenticator = b.authenticator;
         this.anonymousRead = b.anonymousRead;
         this.locator = b.locator != null ? b.locator : this::locateUnderRoot;
         this.server = new Server(new InetSocketAddress("127.0.0.1", b.port));
@@ -100,6 +102,7 @@ public final class GitHttpServer implements AutoCloseable {
         private boolean pushEnabled = true;
         private int port;
         private Function<String, Optional<Path>> locator;
+        private java.util.function.BiPredicate<String, String> authenticator;
         private final java.util.LinkedHashMap<String, HttpServlet> extraServlets = new java.util.LinkedHashMap<>();
 
         private Builder(Path root) {
@@ -110,6 +113,15 @@ public final class GitHttpServer implements AutoCloseable {
         public Builder credentials(String user, String password) {
             this.user = user;
             this.password = password;
+            return this;
+        }
+
+        /**
+         * Basic credentials accepted when this predicate holds for (user name, password), instead of one fixed pair
+         * (OneDev accepts an access token in either half). Switches authentication on like {@link #credentials}.
+         */
+        public Builder authenticator(java.util.function.BiPredicate<String, String> accepts) {
+            this.authenticator = accepts;
             return this;
         }
 
@@ -309,7 +321,12 @@ public final class GitHttpServer implements AutoCloseable {
         if (colon < 0) {
             return null;
         }
-        boolean ok = decoded.substring(0, colon).equals(user) && decoded.substring(colon + 1).equals(password);
+        String name = decoded.substring(0, colon);
+        String secret = decoded.substring(colon + 1);
+        if (authenticator != null) {
+            return authenticator.test(name, secret) ? (name.isBlank() ? "token" : name) : null;
+        }
+        boolean ok = name.equals(user) && secret.equals(password);
         return ok ? user : null;
     }
 

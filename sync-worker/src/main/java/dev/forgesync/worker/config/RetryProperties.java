@@ -1,0 +1,32 @@
+package dev.forgesync.worker.config;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The retry topics: delays grow from {@code initialDelay} by {@code multiplier} up to {@code maxDelay}. The row's
+ * {@code max_retries} decides when a repository is a permanent failure; {@code attempts} (first try included) only
+ * bounds the topic chain and should be at least {@code max_retries + 1}.
+ */
+@Validated
+@ConfigurationProperties("forgesync.retry")
+public record RetryProperties(
+        @Min(1) @DefaultValue("4") int attempts,
+        @NotNull @DefaultValue("30s") Duration initialDelay,
+        @DefaultValue("4.0") double multiplier,
+        @NotNull @DefaultValue("30m") Duration maxDelay,
+        @Min(1) @DefaultValue("4") int topicPartitions,
+        @Min(1) @DefaultValue("1") short replicationFactor) {
+
+    /** The delay before retry number {@code retry} (1-based). */
+    public Duration delayBefore(int retry) {
+        double millis = initialDelay.toMillis() * Math.pow(multiplier, Math.max(0, retry - 1));
+        return Duration.ofMillis((long) Math.min(millis, maxDelay.toMillis()));
+    }
+}

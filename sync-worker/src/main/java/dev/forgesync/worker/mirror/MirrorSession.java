@@ -1,0 +1,238 @@
+package dev.forgesync.worker.mirror;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.NoRemoteRepositoryException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.PushConnection;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.TrackingRefUpdate;
+import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+
+import dev.forgesync.worker.config.MirrorProperties;
+
+/**
+ * One repository's cache, leased for a sync: {@link #fetch()} brings it to the source's state (branches and tags,
+ * pruned), {@link #push(PushTarget, String)} brings a destination to the cache's state with a thin pack, the default
+ * branch first. Only {@code refs/heads/*} and {@code refs/tags/*} are ever touched on either side.
+ */
+public final class MirrorSession implements AutoCloseable {
+
+    private static final List<String> MIRRORED = List.of(Constants.R_HEADS, Constants.R_TAGS);
+
+    private final String fullName;
+    private final URIish source;
+    private final CredentialsProvider sourceCredentials;
+    private final Repository repo;
+    private final MirrorCache.Lease lease;
+    private final MirrorCache cache;
+    private final MirrorProperties properties;
+
+    MirrorSession(String fullName, URIish source, CredentialsProvider sourceCredentials, Repository repo,
+                  MirrorCache.Lease lease, MirrorCache cache, MirrorProperties properties) {
+        this.fullName = fullName;
+        this.source = source;
+        this.sourceCredentials = sourceCredentials;
+        this.repo = repo;
+        this.lease = lease;
+        this.cache = cache;
+        this.properties = properties;
+    }
+
+    /** Fetches the source's branches and tags into the cache, removing refs the source no longer has. */
+    public FetchOutcome fetch() {
+        TransferMeter meter = new TransferMeter();
+        try (Git git = new Git(repo)) {
+            FetchResult result = git.fetch()
+                    .setRemote(source.toString())
+                    .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
+                    .setRemoveDeletedRefs(true)
+                    .setTagOpt(TagOpt.NO_TAGS)
+                    .setCredentialsProvider(sourceCredentials)
+                    .setTimeout(timeoutSeconds())
+                    .setTransportConfigCallback(meter::attach)
+                    .call();
+            lease.touch();
+            Map<String, ObjectId> refs = mirroredRefs();
+            int changed = (int) result.getTrackingRefUpdates().stream()
+                    .filter(u -> u.getResult() != org.eclipse.jgit.lib.RefUpdate.Result.NO_CHANGE).count();
+            return new FetchOutcome(meter.bytesRead(), count(refs, Constants.R_HEADS), count(refs, Constants.R_TAGS),
+                    advertisedDefaultBranch(result, refs), changed);
+        } catch (GitAPIException | IOException | RuntimeException e) {
+            throw translate(e, "the source " + fullName, true);
+        }
+    }
+
+    /**
+     * Pushes every branch and tag that differs at {@code target} (forced: the source is the truth), the default
+     * branch in a push of its own first so an empty destination takes it as HEAD; deletes destination branches and
+     * tags the source lacks when {@code forgesync.mirror.mirror-deletions} is on. Every ref's result is checked.
+     */
+    public PushOutcome push(PushTarget target, String defaultBranch) {
+        TransferMeter meter = new TransferMeter();
+        try (Transport transport = Transport.open(repo, destinationUri(target))) {
+            configure(transport, target, meter);
+            Map<String, Ref> remote;
+            try (PushConnection connection = transport.openPush()) {
+                remote = connection.getRefsMap();
+            }
+            Plan plan = plan(mirroredRefs(), remote, defaultBranch);
+            if (plan.isEmpty()) {
+                return new PushOutcome(0, 0, 0);
+            }
+            pushChecked(transport, plan.first());
+            pushChecked(transport, plan.rest());
+            return new PushOutcome(meter.bytesWritten(), plan.updated(), plan.deleted());
+        } catch (GitFailure e) {
+            throw e;
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            throw translate(e, "the destination " + target.display(), false);
+        }
+    }
+
+    private record Plan(List<RemoteRefUpdate> first, List<RemoteRefUpdate> rest, int updated, int deleted) {
+        boolean isEmpty() {
+            return first.isEmpty() && rest.isEmpty();
+        }
+    }
+
+    private Plan plan(Map<String, ObjectId> local, Map<String, Ref> remote, String defaultBranch) throws IOException {
+        List<RemoteRefUpdate> first = new ArrayList<>();
+        List<RemoteRefUpdate> rest = new ArrayList<>();
+        String defaultRef = defaultBranch == null ? null : Constants.R_HEADS + defaultBranch;
+        int updated = 0;
+        for (Map.Entry<String, ObjectId> e : local.entrySet()) {
+            Ref there = remote.get(e.getKey());
+            if (there == null || !e.getValue().equals(there.getObjectId())) {
+                RemoteRefUpdate u = new RemoteRefUpdate(repo, e.getKey(), e.getKey(), true, null, null);
+                (e.getKey().equals(defaultRef) ? first : rest).add(u);
+                updated++;
+            }
+        }
+        int deleted = 0;
+        if (properties.mirrorDeletions()) {
+            for (String name : remote.keySet()) {
+                if (isMirrored(name) && !local.containsKey(name)) {
+                    rest.add(new RemoteRefUpdate(repo, (String) null, name, true, null, null));
+                    deleted++;
+                }
+            }
+        }
+        return new Plan(first, rest, updated, deleted);
+    }
+
+    private void pushChecked(Transport transport, List<RemoteRefUpdate> updates) throws IOException {
+        if (updates.isEmpty()) {
+            return;
+        }
+        PushResult result = transport.push(NullProgressMonitor.INSTANCE, updates);
+        List<String> rejected = new ArrayList<>();
+        for (RemoteRefUpdate u : result.getRemoteUpdates()) {
+            RemoteRefUpdate.Status s = u.getStatus();
+            if (s != RemoteRefUpdate.Status.OK && s != RemoteRefUpdate.Status.UP_TO_DATE
+                    && s != RemoteRefUpdate.Status.NON_EXISTING) {
+                rejected.add(u.getRemoteName() + " " + s + (u.getMessage() == null ? "" : " (" + u.getMessage() + ")"));
+            }
+        }
+        if (!rejected.isEmpty()) {
+            throw GitFailure.pushRejected(String.join(", ", rejected));
+        }
+    }
+
+    private void configure(Transport transport, PushTarget target, TransferMeter meter) {
+        transport.setPushThin(true);
+        transport.setTimeout(timeoutSeconds());
+        if (target.user() != null && target.secret() != null) {
+            transport.setCredentialsProvider(new UsernamePasswordCredentialsProvider(target.user(), target.secret()));
+        }
+        meter.attach(transport);
+    }
+
+    private URIish destinationUri(PushTarget target) throws IOException, URISyntaxException {
+        if (target.isLocal()) {
+            GitMirror.openOrInitBare(target.localDirectory()).close();
+            return new URIish(target.localDirectory().toAbsolutePath().toString());
+        }
+        GitMirror.requireHttp(target.url());
+        return new URIish(target.url().toString());
+    }
+
+    private Map<String, ObjectId> mirroredRefs() throws IOException {
+        Map<String, ObjectId> refs = new HashMap<>();
+        for (String prefix : MIRRORED) {
+            for (Ref ref : repo.getRefDatabase().getRefsByPrefix(prefix)) {
+                refs.put(ref.getName(), ref.getObjectId());
+            }
+        }
+        return refs;
+    }
+
+    private static boolean isMirrored(String name) {
+        return name.startsWith(Constants.R_HEADS) || name.startsWith(Constants.R_TAGS) && !name.endsWith("^{}");
+    }
+
+    private static int count(Map<String, ObjectId> refs, String prefix) {
+        return (int) refs.keySet().stream().filter(n -> n.startsWith(prefix)).count();
+    }
+
+    private static String advertisedDefaultBranch(FetchResult result, Map<String, ObjectId> refs) {
+        Ref head = result.getAdvertisedRef(Constants.HEAD);
+        if (head != null && head.isSymbolic() && refs.containsKey(head.getTarget().getName())) {
+            return head.getTarget().getName().substring(Constants.R_HEADS.length());
+        }
+        return null;
+    }
+
+    private int timeoutSeconds() {
+        return (int) Math.max(1, properties.ioTimeout().toSeconds());
+    }
+
+    private static GitFailure translate(Exception e, String where, boolean isSource) {
+        if (e instanceof GitFailure g) {
+            return g;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof NoRemoteRepositoryException) {
+                return isSource ? GitFailure.sourceNotFound(where, e)
+                        : new GitFailure("destination_not_found", false, "repository not found at " + where, e);
+            }
+            String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+            if (message.contains("redirect")) {
+                return GitFailure.disallowedRemote("redirect refused from " + where, e);
+            }
+            if (message.contains("not authorized") || message.contains("authentication is required")) {
+                return isSource ? GitFailure.sourceNotFound(where, e) : GitFailure.authRejected(where, e);
+            }
+        }
+        return GitFailure.transfer("git transfer with " + where + " failed: " + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        try {
+            repo.close();
+        } finally {
+            lease.close();
+            cache.evictBeyondLimit(lease.dir);
+        }
+    }
+}

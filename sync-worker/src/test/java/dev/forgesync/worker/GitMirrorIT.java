@@ -1,0 +1,146 @@
+package dev.forgesync.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.unit.DataSize;
+
+import dev.forgesync.schema.SyncStatus;
+import dev.forgesync.testsupport.GitHttpServer;
+import dev.forgesync.worker.claim.RepositoryRow;
+import dev.forgesync.worker.config.DestinationProperties;
+import dev.forgesync.worker.config.GithubProperties;
+import dev.forgesync.worker.config.MirrorProperties;
+import dev.forgesync.worker.config.OneDevProperties;
+import dev.forgesync.worker.destination.Destinations;
+import dev.forgesync.worker.destination.PreparedDestination;
+import dev.forgesync.worker.failure.SyncException;
+import dev.forgesync.worker.mirror.GitMirror;
+import dev.forgesync.worker.mirror.MirrorSession;
+
+/** The mirror without Kafka: the local-directory destination, and the remotes it refuses. */
+class GitMirrorIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void withoutOneDevMirrorsIntoALocalFolderOfBareRepositories() {
+        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
+             SourceRepo source = SourceRepo.create(github.root(), dir.resolve("work"), "octo/local")) {
+            var first = source.commit("main", "a.txt", "a");
+            source.commit("dev", "b.txt", "b");
+            source.annotatedTag("v1", first);
+            Destinations destinations = new Destinations(noOneDev(), new DestinationProperties(dir.resolve("mirrors"), null));
+            PreparedDestination prepared = destinations.primary().prepare(row("octo/local"));
+
+            try (MirrorSession session = mirror(github.baseUri()).open("octo/local")) {
+                session.fetch();
+                session.push(prepared.target(), "main");
+            }
+
+            assertThat(destinations.primary().kind()).isEqualTo("local");
+            assertThat(SourceRepo.refsOf(dir.resolve("mirrors/octo/local.git"))).isEqualTo(source.refs());
+        }
+    }
+
+    @Test
+    void aBackupFolderIsADestinationBesideOneDev() {
+        OneDevProperties onedev = new OneDevProperties(URI.create("http://127.0.0.1:1"), "bot", "t", "github/{owner}/{repo}",
+                Duration.ofSeconds(1), Duration.ofSeconds(1));
+        Destinations destinations = new Destinations(onedev, new DestinationProperties(dir.resolve("mirrors"), dir.resolve("backup")));
+
+        assertThat(destinations.primary().kind()).isEqualTo("onedev");
+        assertThat(destinations.backup()).hasValueSatisfying(b -> {
+            assertThat(b.kind()).isEqualTo("local");
+            assertThat(b.prepare(row("Octo/Repo")).target().localDirectory()).isEqualTo(dir.resolve("backup/octo/repo.git").toAbsolutePath());
+        });
+    }
+
+    @Test
+    void refusesToFollowARedirectToAnotherHost() {
+        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
+             GitHttpServer elsewhere = GitHttpServer.builder(dir.resolve("elsewhere")).start();
+             SourceRepo source = SourceRepo.create(elsewhere.root(), dir.resolve("work"), "octo/moved")) {
+            source.commit("main", "a.txt", "a");
+            github.redirectTo(elsewhere.baseUri());
+
+            try (MirrorSession session = mirror(github.baseUri()).open("octo/moved")) {
+                assertThatThrownBy(session::fetch).isInstanceOfSatisfying(SyncException.class, e -> {
+                    assertThat(e.code()).isEqualTo("disallowed_remote");
+                    assertThat(e.retryable()).isFalse();
+                });
+            }
+            assertThat(elsewhere.requests()).isEmpty();
+        }
+    }
+
+    @Test
+    void refusesFileUrlsAndNamesThatAreNotOwnerSlashRepo() {
+        assertThatThrownBy(() -> mirror(URI.create("file:///srv/git")).open("octo/repo"))
+                .isInstanceOfSatisfying(SyncException.class, e -> assertThat(e.code()).isEqualTo("disallowed_remote"));
+        assertThatThrownBy(() -> mirror(URI.create("https://github.com")).open("../../etc/passwd"))
+                .isInstanceOfSatisfying(SyncException.class, e -> assertThat(e.code()).isEqualTo("disallowed_remote"));
+    }
+
+    @Test
+    void fetchesAPrivateSourceOnlyWithTheGitHubToken() {
+        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github"))
+                .credentials("x-access-token", "ghp_private_token_123").anonymousRead(false).start();
+             SourceRepo source = SourceRepo.create(github.root(), dir.resolve("work"), "octo/private")) {
+            source.commit("main", "a.txt", "a");
+            GitMirror anonymous = mirror(github.baseUri());
+            try (MirrorSession session = anonymous.open("octo/private")) {
+                assertThatThrownBy(session::fetch).isInstanceOfSatisfying(SyncException.class,
+                        e -> assertThat(e.code()).isEqualTo("source_not_found"));
+            }
+            GitMirror withToken = new GitMirror(new GithubProperties(github.baseUri(), "ghp_private_token_123"),
+                    new MirrorProperties(dir.resolve("cache2"), DataSize.ofMegabytes(100), false, Duration.ofSeconds(30)));
+            try (MirrorSession session = withToken.open("octo/private")) {
+                assertThat(session.fetch().branches()).isEqualTo(1);
+            }
+            assertThat(github.requests()).allSatisfy(r -> assertThat(r.path()).doesNotContain("ghp_private_token_123"));
+        }
+    }
+
+    @Test
+    void keepsTheCacheWithinItsLimitByEvictingTheLeastRecentlyUsed() {
+        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
+             SourceRepo a = SourceRepo.create(github.root(), dir.resolve("work-a"), "octo/a");
+             SourceRepo b = SourceRepo.create(github.root(), dir.resolve("work-b"), "octo/b")) {
+            a.commit("main", "a.bin", SourceRepo.randomBytes(50_000, 1));
+            b.commit("main", "b.bin", SourceRepo.randomBytes(50_000, 2));
+            GitMirror small = new GitMirror(new GithubProperties(github.baseUri(), null),
+                    new MirrorProperties(dir.resolve("cache"), DataSize.ofKilobytes(80), false, Duration.ofSeconds(30)));
+            try (MirrorSession session = small.open("octo/a")) {
+                session.fetch();
+            }
+            assertThat(dir.resolve("cache/octo/a.git")).exists();
+            try (MirrorSession session = small.open("octo/b")) {
+                session.fetch();
+            }
+            assertThat(dir.resolve("cache/octo/a.git")).doesNotExist();
+            assertThat(dir.resolve("cache/octo/b.git")).exists();
+        }
+    }
+
+    private GitMirror mirror(URI githubBase) {
+        return new GitMirror(new GithubProperties(githubBase, null),
+                new MirrorProperties(dir.resolve("cache"), DataSize.ofMegabytes(100), false, Duration.ofSeconds(30)));
+    }
+
+    private static OneDevProperties noOneDev() {
+        return new OneDevProperties(null, "forgesync", null, "github/{owner}/{repo}", Duration.ofSeconds(1), Duration.ofSeconds(1));
+    }
+
+    private static RepositoryRow row(String fullName) {
+        String[] parts = fullName.split("/");
+        return new RepositoryRow(1, fullName, parts[0], parts[1], null, SyncStatus.IN_PROGRESS, 0, 3);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.forgesync.worker.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class RedactorTest {
+
+    private static final String CANARY = "canary-token-5d1e";
+    private final Redactor redactor = new Redactor(List.of(CANARY, ""));
+
+    @Test
+    void removesConfiguredTokensUrlCredentialsAndAuthorizationValues() {
+        String text = "push to https://bot:" + CANARY + "@onedev.example/x.git failed; header Basic "
+                + "Ym90OmNhbmFyeS10b2tlbg== and Bearer abcdefghijkl; token " + CANARY;
+        String clean = redactor.redact(text);
+        assertThat(clean).doesNotContain(CANARY, "Ym90OmNhbmFyeS10b2tlbg==", "abcdefghijkl", "bot:")
+                .contains("https://****@onedev.example/x.git", "Basic ****", "Bearer ****");
+    }
+
+    @Test
+    void keepsOrdinaryTextAndCutsVeryLongMessages() {
+        assertThat(redactor.redact("GET /~api/projects answered 500: boom")).isEqualTo("GET /~api/projects answered 500: boom");
+        assertThat(redactor.redact("x".repeat(10_000))).hasSizeLessThan(4_100);
+        assertThat(redactor.redact(null)).isNull();
+    }
+}

@@ -1,0 +1,216 @@
+package dev.forgesync.testsupport.onedev;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+
+import dev.forgesync.testsupport.GitHttpServer;
+
+/**
+ * A OneDev server as /work/shared/onedev-api.md describes it (16.5.x), for tests: the project REST API at
+ * {@code /~api/*} and git smart HTTP at {@code /<path>.git} or {@code /<path>} (case-insensitive), both with Basic
+ * auth where either half may be the access token. Creating a project creates its bare repository.
+ *
+ * <p>Fault switches, changeable while it runs: {@link #failApiWith(int)} (REST answers that status, plain text),
+ * {@link #failEverythingWith(int)} (REST and git), {@link #delay(Duration)} (slow), {@link #down()} (stopped).
+ */
+public final class OneDevStandIn implements AutoCloseable {
+
+    /** A project as the stand-in stores it. */
+    public record Project(long id, Long parentId, String name, String path, String description,
+                          boolean codeManagement, boolean issueManagement, Instant createDate) {
+    }
+
+    private final Path root;
+    private volatile String token;
+    private final Map<Long, Project> projects = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final GitHttpServer server;
+    private final OneDevApiServlet api;
+    private volatile boolean down;
+
+    private OneDevStandIn(Path root, String token) {
+        this.root = root;
+        this.token = token;
+        this.api = new OneDevApiServlet(this);
+        this.server = GitHttpServer.builder(root)
+                .authenticator(this::acceptsBasic)
+                .anonymousRead(false)
+                .locator(this::locate)
+                .servlet("/~api/*", api)
+                .start();
+    }
+
+    /** Starts a stand-in keeping its repositories under {@code root}, accepting the access token {@code token}. */
+    public static OneDevStandIn start(Path root, String token) {
+        return new OneDevStandIn(root, token);
+    }
+
+    public URI baseUri() {
+        return server.baseUri();
+    }
+
+    public String token() {
+        return token;
+    }
+
+    /** Replaces the access token OneDev accepts (the old one is then rejected with 401), as if it was revoked. */
+    public void acceptOnlyToken(String newToken) {
+        this.token = newToken;
+    }
+
+    /** Every request seen (REST and git), in order. */
+    public List<GitHttpServer.Request> requests() {
+        return server.requests();
+    }
+
+    public void clearRequests() {
+        server.clearRequests();
+    }
+
+    /** REST calls answer {@code status} with a plain-text body (0 switches it off). */
+    public void failApiWith(int status) {
+        api.failWith(status);
+    }
+
+    /** Every request, REST or git, answers {@code status} (0 switches it off). */
+    public void failEverythingWith(int status) {
+        server.failWith(status);
+    }
+
+    /** Holds every request this long before answering. */
+    public void delay(Duration delay) {
+        server.delay(delay);
+    }
+
+    /** Stops the server: connections are refused from now on. */
+    public void down() {
+        if (!down) {
+            down = true;
+            server.close();
+        }
+    }
+
+    public List<Project> projects() {
+        return projects.values().stream().sorted(Comparator.comparingLong(Project::id)).toList();
+    }
+
+    public Optional<Project> projectByPath(String path) {
+        return projects.values().stream().filter(p -> p.path().equalsIgnoreCase(path)).findFirst();
+    }
+
+    /** The bare repository behind a project. */
+    public Path repositoryDirectory(long projectId) {
+        return root.resolve("projects").resolve(projectId + ".git");
+    }
+
+    /** Creates a project as an administrator would in the UI (no REST call recorded). */
+    public Project createProject(String name, Long parentId) {
+        return create(name, parentId, null, true, true);
+    }
+
+    // --- model operations used by the REST servlet ---
+
+    boolean acceptsToken(String candidate) {
+        return candidate != null && !candidate.isEmpty() && candidate.equals(token);
+    }
+
+    private boolean acceptsBasic(String user, String password) {
+        return acceptsToken(user.trim()) || acceptsToken(password.trim());
+    }
+
+    Optional<Project> find(long id) {
+        return Optional.ofNullable(projects.get(id));
+    }
+
+    List<Project> all() {
+        return projects();
+    }
+
+    Optional<Project> siblingNamed(Long parentId, String name) {
+        return projects.values().stream()
+                .filter(p -> java.util.Objects.equals(p.parentId(), parentId) && p.name().equalsIgnoreCase(name))
+                .findFirst();
+    }
+
+    synchronized Project create(String name, Long parentId, String description, boolean codeManagement,
+                                boolean issueManagement) {
+        Project parent = parentId == null ? null : projects.get(parentId);
+        if (parentId != null && parent == null) {
+            throw new IllegalArgumentException("no parent " + parentId);
+        }
+        if (siblingNamed(parentId, name).isPresent()) {
+            throw new IllegalStateException(parent == null
+                    ? "Name '" + name + "' is already used by another root project"
+                    : "Name '" + name + "' is already used by another project under '" + parent.path() + "'");
+        }
+        long id = ids.incrementAndGet();
+        String path = parent == null ? name : parent.path() + "/" + name;
+        Project project = new Project(id, parentId, name, path, description, codeManagement, issueManagement,
+                Instant.now());
+        createBareRepository(repositoryDirectory(id));
+        projects.put(id, project);
+        return project;
+    }
+
+    synchronized void delete(long id) {
+        List<Long> doomed = new ArrayList<>();
+        collect(id, doomed);
+        for (Long d : doomed) {
+            projects.remove(d);
+            try {
+                org.eclipse.jgit.util.FileUtils.delete(repositoryDirectory(d).toFile(),
+                        org.eclipse.jgit.util.FileUtils.RECURSIVE | org.eclipse.jgit.util.FileUtils.IGNORE_ERRORS);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private void collect(long id, List<Long> into) {
+        into.add(id);
+        projects.values().stream().filter(p -> p.parentId() != null && p.parentId() == id)
+                .forEach(p -> collect(p.id(), into));
+    }
+
+    private Optional<Path> locate(String name) {
+        String clean = name.replaceAll("^/+|/+$", "");
+        String lower = clean.toLowerCase(Locale.ROOT);
+        Optional<Project> project = projectByPath(clean);
+        if (project.isEmpty() && lower.endsWith(".git")) {
+            project = projectByPath(clean.substring(0, clean.length() - 4));
+        }
+        return project.map(p -> repositoryDirectory(p.id()));
+    }
+
+    private static void createBareRepository(Path dir) {
+        try {
+            Files.createDirectories(dir.getParent());
+            try (Repository repo = FileRepositoryBuilder.create(dir.toFile())) {
+                repo.create(true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        down();
+    }
+}

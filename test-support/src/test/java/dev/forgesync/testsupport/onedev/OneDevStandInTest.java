@@ -1,0 +1,124 @@
+package dev.forgesync.testsupport.onedev;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.TransportException;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The stand-in answers as onedev-api.md says OneDev 16.5 does. */
+class OneDevStandInTest {
+
+    private static final String TOKEN = "standin-token-123456";
+    private final HttpClient http = HttpClient.newHttpClient();
+    private OneDevStandIn onedev;
+
+    @BeforeEach
+    void start(@TempDir Path root) {
+        onedev = OneDevStandIn.start(root, TOKEN);
+    }
+
+    @AfterEach
+    void stop() {
+        onedev.close();
+    }
+
+    @Test
+    void createsAProjectWith200AndABareIdAndRefusesADuplicateNameWith500() throws Exception {
+        HttpResponse<String> created = post("{\"name\":\"github\",\"gitPackConfig\":{},\"codeAnalysisSetting\":{}}", basic("any", TOKEN));
+        assertThat(created.statusCode()).isEqualTo(200);
+        assertThat(created.body()).isEqualTo("1");
+
+        HttpResponse<String> duplicate = post("{\"name\":\"GitHub\",\"gitPackConfig\":{},\"codeAnalysisSetting\":{}}", basic(TOKEN, ""));
+        assertThat(duplicate.statusCode()).isEqualTo(500);
+        assertThat(duplicate.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(duplicate.body()).isEqualTo("Name 'GitHub' is already used by another root project");
+    }
+
+    @Test
+    void refusesBodiesOneDevRefuses() throws Exception {
+        assertThat(post("{\"name\":\"x\"}", basic("u", TOKEN)).statusCode()).isEqualTo(400);
+        assertThat(post("{\"name\":\"x\",\"gitPackConfig\":{},\"codeAnalysisSetting\":{},\"defaultRoleId\":1}", basic("u", TOKEN)).body())
+                .startsWith("Unrecognized field \"defaultRoleId\"");
+        assertThat(post("{\"name\":\"x\",\"parentId\":99,\"gitPackConfig\":{},\"codeAnalysisSetting\":{}}", basic("u", TOKEN)).statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void listingNeedsOffsetAndCountAndFindsByPathIgnoringCase() throws Exception {
+        OneDevStandIn.Project github = onedev.createProject("github", null);
+        onedev.createProject("Octo", github.id());
+        assertThat(get("/~api/projects?query=x", basic("u", TOKEN)).statusCode()).isEqualTo(406);
+        assertThat(get("/~api/projects?offset=0&count=101", basic("u", TOKEN)).statusCode()).isEqualTo(406);
+        assertThat(get("/~api/projects?offset=0&count=1&foo=1", basic("u", TOKEN)).statusCode()).isEqualTo(406);
+        String query = "%22Path%22%20is%20%22github/octo%22";
+        HttpResponse<String> found = get("/~api/projects?query=" + query + "&offset=0&count=10", basic("u", TOKEN));
+        assertThat(found.body()).contains("\"path\":\"github/Octo\"");
+        assertThat(get("/~api/projects/ids/github/octo", basic("u", TOKEN)).body()).isEqualTo("2");
+        HttpResponse<String> missing = get("/~api/projects/ids/github/none", basic("u", TOKEN));
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).isEqualTo("Project not found or inaccessible: github/none");
+    }
+
+    @Test
+    void tellsAnonymousFromBadCredentials() throws Exception {
+        HttpResponse<String> anonymous = post("{\"name\":\"x\",\"gitPackConfig\":{},\"codeAnalysisSetting\":{}}", null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.body()).isEqualTo("Not authenticated");
+        HttpResponse<String> bad = get("/~api/projects?offset=0&count=1", basic("u", "wrong-token"));
+        assertThat(bad.statusCode()).isEqualTo(401);
+        assertThat(bad.body()).isEqualTo("Invalid account or incorrect credentials");
+    }
+
+    @Test
+    void servesGitForExistingProjectsOnlyAndOnlyWithTheToken(@TempDir Path work) throws Exception {
+        OneDevStandIn.Project github = onedev.createProject("github", null);
+        onedev.createProject("repo", github.id());
+        try (Git git = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
+            git.commit().setMessage("first").setAllowEmpty(true).setSign(false).call();
+            git.push().setRemote(onedev.baseUri() + "/GitHub/repo.git").add("main")
+                    .setCredentialsProvider(new UsernamePasswordCredentialsProvider("anyone", TOKEN)).call();
+            assertThat(onedev.repositoryDirectory(2).resolve("refs/heads/main")).exists();
+
+            assertThatThrownBy(() -> git.push().setRemote(onedev.baseUri() + "/github/repo").add("main").call())
+                    .isInstanceOf(TransportException.class).hasMessageContaining("Authentication is required");
+            assertThatThrownBy(() -> git.push().setRemote(onedev.baseUri() + "/github/missing.git").add("main")
+                    .setCredentialsProvider(new UsernamePasswordCredentialsProvider("anyone", TOKEN)).call())
+                    .hasMessageContaining("not found");
+        }
+    }
+
+    private HttpResponse<String> post(String json, String auth) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(onedev.baseUri() + "/~api/projects"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path, String auth) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(onedev.baseUri() + path)).GET();
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+}
