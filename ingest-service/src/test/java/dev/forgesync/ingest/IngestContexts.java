@@ -33,12 +33,16 @@ public final class IngestContexts {
         return properties;
     }
 
-    /** Starts a context on a random port with {@link #properties()} overridden by {@code overrides}. */
+    /**
+     * Starts a context on a random port with {@link #properties()} overridden by {@code overrides}, passed as
+     * command-line arguments so they win over application.yml (default properties would not).
+     */
     public static ConfigurableApplicationContext start(Map<String, Object> overrides) {
         Map<String, Object> properties = properties();
         properties.put("server.port", "0");
         properties.putAll(overrides);
-        return new SpringApplicationBuilder(IngestApplication.class).properties(properties).run();
+        String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        return new SpringApplicationBuilder(IngestApplication.class).run(args);
     }
 
     public static int port(ConfigurableApplicationContext context) {

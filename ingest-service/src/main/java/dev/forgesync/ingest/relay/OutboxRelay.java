@@ -1,6 +1,9 @@
 package dev.forgesync.ingest.relay;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -77,15 +80,16 @@ class OutboxRelay {
         List<Row> rows = jdbc.sql(CLAIM)
                 .param("grace", properties.grace().toMillis() + " milliseconds")
                 .param("limit", properties.batchSize())
-                .query((rs, n) -> new Row(rs.getLong(1), (Long) rs.getObject(2, Long.class), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getObject(6, java.time.OffsetDateTime.class).toInstant()))
+                .query(OutboxRelay::row)
                 .list();
         if (rows.isEmpty()) {
             return 0;
         }
         List<Long> acked = publish(rows);
         int marked = published.markPublished(acked);
-        log.info("outbox relay published {} of {} unprocessed event rows", marked, rows.size());
+        if (marked > 0) {
+            log.info("outbox relay published {} of {} unprocessed event rows", marked, rows.size());
+        }
         return acked.size() == rows.size() ? rows.size() : 0;
     }
 
@@ -111,6 +115,13 @@ class OutboxRelay {
             }
         }
         return acked;
+    }
+
+    private static Row row(ResultSet rs, int rowNum) throws SQLException {
+        long repositoryId = rs.getLong("repository_id");
+        return new Row(rs.getLong("id"), rs.wasNull() ? null : repositoryId, rs.getString("github_full_name"),
+                rs.getString("event_type"), rs.getString("delivery_id"),
+                rs.getObject("received_at", OffsetDateTime.class).toInstant());
     }
 
     private record Row(long id, Long repositoryId, String fullName, String event, String deliveryId, Instant receivedAt) {

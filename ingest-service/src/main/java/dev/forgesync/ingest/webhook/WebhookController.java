@@ -80,8 +80,11 @@ class WebhookController {
         SignatureVerifier.Match match = verifier.verify(signature, body);
         metrics.signature(match);
         if (!match.valid()) {
-            throw new WebhookRejection(HttpStatus.UNAUTHORIZED, "invalid_signature",
-                    "X-Hub-Signature-256 is " + match.name().toLowerCase());
+            throw new WebhookRejection(HttpStatus.UNAUTHORIZED, "invalid_signature", SIGNATURE + switch (match) {
+                case MISSING -> " header is missing";
+                case MALFORMED -> " is not sha256=<64 hex digits>";
+                default -> " does not match the body";
+            });
         }
         return signature.trim();
     }
@@ -94,8 +97,10 @@ class WebhookController {
             }
             return node;
         } catch (JacksonException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             throw new WebhookRejection(HttpStatus.BAD_REQUEST, "invalid_json",
-                    "body is not valid JSON: " + e.getOriginalMessage());
+                    "body is not valid JSON" + where + ": " + e.getOriginalMessage(), "body is not valid JSON" + where);
         }
     }
 

@@ -39,7 +39,7 @@ class WebhookErrors {
     ResponseEntity<Map<String, Object>> rejected(WebhookRejection rejection, HttpServletRequest request) {
         log.warn("delivery {} event {}: refused {} {}: {}", request.getHeader(WebhookController.DELIVERY),
                 request.getHeader(WebhookController.EVENT), rejection.status().value(), rejection.error(),
-                rejection.getMessage());
+                rejection.logMessage());
         metrics.delivery(request.getHeader(WebhookController.EVENT), "refused_" + rejection.error());
         return ResponseEntity.status(rejection.status()).body(body(rejection.error(), rejection.getMessage(), request));
     }
