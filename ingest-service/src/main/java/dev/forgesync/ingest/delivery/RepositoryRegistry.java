@@ -15,10 +15,14 @@ import dev.forgesync.ingest.github.GithubRepository;
 @Component
 class RepositoryRegistry {
 
-    private static final String FIND_BY_URL = "SELECT id FROM repositories WHERE github_url = :url";
+    private static final String KNOWN = """
+            SELECT id, sync_status IN ('completed', 'failed', 'permanent_failure') AS rearmable,
+                   COALESCE(metadata -> 'sync_stopped' IS NOT NULL, FALSE) AS stopped
+            FROM repositories""";
 
-    private static final String FIND_BY_GITHUB_ID =
-            "SELECT id FROM repositories WHERE github_repo_id = :githubRepoId ORDER BY id LIMIT 1";
+    private static final String FIND_BY_URL = KNOWN + " WHERE github_url = :url";
+
+    private static final String FIND_BY_GITHUB_ID = KNOWN + " WHERE github_repo_id = :githubRepoId ORDER BY id LIMIT 1";
 
     private static final String INSERT = """
             INSERT INTO repositories (github_url, github_repo_name, github_owner, github_full_name, github_repo_id,
@@ -57,9 +61,12 @@ class RepositoryRegistry {
         this.jdbc = jdbc;
     }
 
-    /** Registers the repository if new, else re-arms it (rewriting its GitHub fields first with {@code refresh}). */
+    /**
+     * Registers the repository if new, else re-arms it (rewriting its GitHub fields first with {@code refresh}).
+     * The common case, a known repository that is pending or in progress, costs one indexed SELECT.
+     */
     long registerOrRearm(GithubRepository repo, boolean refresh) {
-        Optional<Long> known = refresh
+        Optional<Known> known = refresh
                 ? findByGithubId(repo).or(() -> findByUrl(repo))
                 : findByUrl(repo).or(() -> findByGithubId(repo));
         if (known.isEmpty()) {
@@ -69,13 +76,21 @@ class RepositoryRegistry {
             }
             known = findByUrl(repo);
         }
-        long id = known.orElseThrow(() -> new IllegalStateException("repository vanished: " + repo.fullName()));
+        Known row = known.orElseThrow(() -> new IllegalStateException("repository vanished: " + repo.fullName()));
         if (refresh) {
-            withRepository(jdbc.sql(REFRESH), repo).param("id", id).update();
+            withRepository(jdbc.sql(REFRESH), repo).param("id", row.id()).update();
         }
-        jdbc.sql(RESUME).param("id", id).update();
-        jdbc.sql(REARM).param("id", id).update();
-        return id;
+        if (row.stopped()) {
+            jdbc.sql(RESUME).param("id", row.id()).update();
+        }
+        if (row.rearmable()) {
+            jdbc.sql(REARM).param("id", row.id()).update();
+        }
+        return row.id();
+    }
+
+    /** A known row as read before the change; the guarded UPDATEs still decide. */
+    private record Known(long id, boolean rearmable, boolean stopped) {
     }
 
     /** Notes in the row's metadata that syncing stopped and why; empty when the repository is unknown. */
@@ -88,12 +103,12 @@ class RepositoryRegistry {
                 .list().stream().findFirst();
     }
 
-    private Optional<Long> findByUrl(GithubRepository repo) {
-        return jdbc.sql(FIND_BY_URL).param("url", repo.htmlUrl()).query(Long.class).optional();
+    private Optional<Known> findByUrl(GithubRepository repo) {
+        return jdbc.sql(FIND_BY_URL).param("url", repo.htmlUrl()).query(Known.class).optional();
     }
 
-    private Optional<Long> findByGithubId(GithubRepository repo) {
-        return jdbc.sql(FIND_BY_GITHUB_ID).param("githubRepoId", repo.githubRepoId()).query(Long.class).optional();
+    private Optional<Known> findByGithubId(GithubRepository repo) {
+        return jdbc.sql(FIND_BY_GITHUB_ID).param("githubRepoId", repo.githubRepoId()).query(Known.class).optional();
     }
 
     private Optional<Long> insert(GithubRepository repo) {
