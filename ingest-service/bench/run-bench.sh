@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# ingest-service benchmark: raw PostgreSQL single-row INSERT commits/s versus accepted webhooks/s at the same
+# concurrency, then the ingest's latency at half its peak rate (open loop). Starts and stops everything it uses:
+# a fresh database on the local PostgreSQL, its own Kafka broker process, the packaged jar.
+#   ingest-service/bench/run-bench.sh
+# Environment: BENCH_CLIENTS (16), BENCH_SECONDS (20), BENCH_PG_HOST/PORT/USER (127.0.0.1/5432/postgres),
+#              BENCH_HTTP_PORT (18080), FORGESYNC_KAFKA_PORT (19092), FORGESYNC_KAFKA_CONTROLLER_PORT (19093).
+set -euo pipefail
+MODULE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$MODULE/.." && pwd)"
+CLIENTS="${BENCH_CLIENTS:-16}"
+SECONDS_PER_PHASE="${BENCH_SECONDS:-20}"
+PG_HOST="${BENCH_PG_HOST:-127.0.0.1}"
+PG_PORT="${BENCH_PG_PORT:-5432}"
+PG_USER="${BENCH_PG_USER:-postgres}"
+HTTP_PORT="${BENCH_HTTP_PORT:-18080}"
+export FORGESYNC_KAFKA_PORT="${FORGESYNC_KAFKA_PORT:-19092}"
+export FORGESYNC_KAFKA_CONTROLLER_PORT="${FORGESYNC_KAFKA_CONTROLLER_PORT:-19093}"
+export FORGESYNC_STATE_DIR="$MODULE/target/bench-state"
+DB="fs_bench_$(date +%s)"
+JDBC="jdbc:postgresql://$PG_HOST:$PG_PORT/$DB"
+SECRET="bench-secret-$(date +%s%N)"
+WORK="$MODULE/target/bench"
+APP_PID=""
+mkdir -p "$WORK" "$FORGESYNC_STATE_DIR"
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+cleanup() {
+  if [ -n "$APP_PID" ] && kill -0 "$APP_PID" 2>/dev/null; then
+    kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; log "ingest-service stopped"
+  fi
+  "$ROOT/infra/bin/kafka.sh" stop || true
+  psql -q -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
+  log "database $DB dropped"
+}
+trap cleanup EXIT
+
+log "building the jar and the load generator"
+(cd "$ROOT" && ./mvnw -q -B -pl ingest-service -am -DskipTests package test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt)
+JAR=$(ls "$MODULE"/target/ingest-service-*.jar | grep -v original | head -n 1)
+BENCH_CP="$MODULE/target/test-classes:$(cat "$MODULE/target/bench-classpath.txt")"
+bench() { java -Xmx512m -cp "$BENCH_CP" dev.forgesync.ingest.bench.IngestBenchmark "$@"; }
+
+log "fresh database $DB"
+psql -q -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -c "CREATE DATABASE $DB"
+
+log "Kafka broker on 127.0.0.1:$FORGESYNC_KAFKA_PORT"
+"$ROOT/infra/bin/kafka.sh" start
+
+log "ingest-service on :$HTTP_PORT"
+SPRING_DATASOURCE_URL="$JDBC" SPRING_DATASOURCE_USERNAME="$PG_USER" SPRING_DATASOURCE_PASSWORD="" \
+SPRING_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$FORGESYNC_KAFKA_PORT" SERVER_PORT="$HTTP_PORT" \
+FORGESYNC_WEBHOOK_SECRET="$SECRET" LOGGING_LEVEL_DEV_FORGESYNC=WARN \
+  java -Xmx512m -jar "$JAR" > "$WORK/ingest.log" 2>&1 &
+APP_PID=$!
+for i in $(seq 1 600); do
+  curl -fs "http://127.0.0.1:$HTTP_PORT/actuator/health" >/dev/null 2>&1 && break
+  kill -0 "$APP_PID" 2>/dev/null || { tail -50 "$WORK/ingest.log"; exit 1; }
+  sleep 0.1
+done
+URL="http://127.0.0.1:$HTTP_PORT/webhooks/github"
+
+log "phase 1: raw single-row INSERT commits at $CLIENTS clients (${SECONDS_PER_PHASE}s)"
+RAW=$(bench raw-insert --jdbc-url "$JDBC" --jdbc-user "$PG_USER" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE" | tee /dev/stderr | grep '^RESULT')
+log "warm-up (5s)"
+bench peak --url "$URL" --secret "$SECRET" --clients "$CLIENTS" --seconds 5 --run-id warm >/dev/null
+log "phase 2: ingest peak at $CLIENTS clients (${SECONDS_PER_PHASE}s)"
+PEAK=$(bench peak --url "$URL" --secret "$SECRET" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE" --run-id peak | tee /dev/stderr | grep '^RESULT')
+RAW_RATE=$(sed -E 's/.*commits_per_s=([0-9.]+).*/\1/' <<<"$RAW")
+PEAK_RATE=$(sed -E 's/.*accepted_per_s=([0-9.]+).*/\1/' <<<"$PEAK")
+PEAK_ACCEPTED=$(sed -E 's/.* accepted=([0-9]+).*/\1/' <<<"$PEAK")
+HALF=$(awk "BEGIN { printf \"%.1f\", $PEAK_RATE / 2 }")
+log "phase 3: ingest latency, open loop at $HALF/s (${SECONDS_PER_PHASE}s)"
+LAT=$(bench latency --url "$URL" --secret "$SECRET" --rate "$HALF" --seconds "$SECONDS_PER_PHASE" --run-id lat | tee /dev/stderr | grep '^RESULT')
+LAT_ACCEPTED=$(sed -E 's/.* accepted=([0-9]+).*/\1/' <<<"$LAT")
+STORED_PEAK=$(bench verify --jdbc-url "$JDBC" --jdbc-user "$PG_USER" --run-id peak | sed -E 's/.*stored_rows=([0-9]+).*/\1/')
+STORED_LAT=$(bench verify --jdbc-url "$JDBC" --jdbc-user "$PG_USER" --run-id lat | sed -E 's/.*stored_rows=([0-9]+).*/\1/')
+UNPUBLISHED=$(psql -tA -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$DB" -c "SELECT COUNT(*) FROM webhook_events WHERE processed = FALSE")
+
+echo
+echo "== forgesync ingest benchmark ($(date -u +%FT%TZ), $(nproc) cores, clients=$CLIENTS, ${SECONDS_PER_PHASE}s per phase)"
+echo "raw INSERT commits/s:          $RAW_RATE"
+echo "ingest accepted webhooks/s:    $PEAK_RATE"
+echo "ratio ingest/raw:              $(awk "BEGIN { printf \"%.2f\", $PEAK_RATE / $RAW_RATE }")   (goal >= 0.5)"
+echo "latency at $HALF/s (open loop): $(sed -E 's/.*(p50_ms=[0-9.]+ p99_ms=[0-9.]+ p999_ms=[0-9.]+ max_ms=[0-9.]+).*/\1/' <<<"$LAT")   (goal p99 <= 50 ms)"
+echo "durability: peak 2xx=$PEAK_ACCEPTED stored=$STORED_PEAK; latency 2xx=$LAT_ACCEPTED stored=$STORED_LAT; rows not yet published=$UNPUBLISHED"

@@ -1,0 +1,130 @@
+package dev.forgesync.ingest.delivery;
+
+import java.sql.Types;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import dev.forgesync.ingest.github.GithubRepository;
+
+/**
+ * The effect of a delivery on {@code repositories}: register a new repository as {@code pending}, re-arm a known one,
+ * rewrite a renamed or transferred one (found by {@code github_repo_id}), stop syncing a deleted one.
+ */
+@Component
+class RepositoryRegistry {
+
+    private static final String KNOWN = """
+            SELECT id, sync_status IN ('completed', 'failed', 'permanent_failure') AS rearmable,
+                   COALESCE(metadata -> 'sync_stopped' IS NOT NULL, FALSE) AS stopped
+            FROM repositories""";
+
+    private static final String FIND_BY_URL = KNOWN + " WHERE github_url = :url";
+
+    private static final String FIND_BY_GITHUB_ID = KNOWN + " WHERE github_repo_id = :githubRepoId ORDER BY id LIMIT 1";
+
+    private static final String INSERT = """
+            INSERT INTO repositories (github_url, github_repo_name, github_owner, github_full_name, github_repo_id,
+                                      github_default_branch, github_is_private, github_size_kb, metadata, sync_status)
+            VALUES (:url, :name, :owner, :fullName, :githubRepoId, :defaultBranch, :isPrivate, :sizeKb,
+                    CAST(:metadata AS jsonb), 'pending')
+            ON CONFLICT (github_url) DO NOTHING
+            RETURNING id""";
+
+    /** The contract's re-arm: a pending or in-progress row is left alone (its request is still published). */
+    private static final String REARM = """
+            UPDATE repositories SET sync_status = 'pending', retry_count = 0, next_retry_at = NULL
+            WHERE id = :id AND sync_status IN ('completed', 'failed', 'permanent_failure')""";
+
+    private static final String RESUME = """
+            UPDATE repositories SET metadata = metadata - 'sync_stopped' - 'sync_stopped_at'
+            WHERE id = :id AND metadata -> 'sync_stopped' IS NOT NULL""";
+
+    private static final String REFRESH = """
+            UPDATE repositories
+            SET github_url = :url, github_repo_name = :name, github_owner = :owner, github_full_name = :fullName,
+                github_default_branch = :defaultBranch, github_is_private = :isPrivate, github_size_kb = :sizeKb,
+                metadata = COALESCE(metadata, '{}'::jsonb) || CAST(:metadata AS jsonb)
+            WHERE id = :id""";
+
+    private static final String STOP = """
+            UPDATE repositories
+            SET metadata = COALESCE(metadata, '{}'::jsonb)
+                           || jsonb_build_object('sync_stopped', CAST(:reason AS text), 'sync_stopped_at', NOW())
+            WHERE github_repo_id = :githubRepoId OR github_url = :url
+            RETURNING id""";
+
+    private final JdbcClient jdbc;
+
+    RepositoryRegistry(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Registers the repository if new, else re-arms it (rewriting its GitHub fields first with {@code refresh}).
+     * The common case, a known repository that is pending or in progress, costs one indexed SELECT.
+     */
+    long registerOrRearm(GithubRepository repo, boolean refresh) {
+        Optional<Known> known = refresh
+                ? findByGithubId(repo).or(() -> findByUrl(repo))
+                : findByUrl(repo).or(() -> findByGithubId(repo));
+        if (known.isEmpty()) {
+            Optional<Long> inserted = insert(repo);
+            if (inserted.isPresent()) {
+                return inserted.get();
+            }
+            known = findByUrl(repo);
+        }
+        Known row = known.orElseThrow(() -> new IllegalStateException("repository vanished: " + repo.fullName()));
+        if (refresh) {
+            withRepository(jdbc.sql(REFRESH), repo).param("id", row.id()).update();
+        }
+        if (row.stopped()) {
+            jdbc.sql(RESUME).param("id", row.id()).update();
+        }
+        if (row.rearmable()) {
+            jdbc.sql(REARM).param("id", row.id()).update();
+        }
+        return row.id();
+    }
+
+    /** A known row as read before the change; the guarded UPDATEs still decide. */
+    private record Known(long id, boolean rearmable, boolean stopped) {
+    }
+
+    /** Notes in the row's metadata that syncing stopped and why; empty when the repository is unknown. */
+    Optional<Long> stopSyncing(GithubRepository repo, String reason) {
+        return jdbc.sql(STOP)
+                .param("reason", reason)
+                .param("githubRepoId", repo.githubRepoId())
+                .param("url", repo.htmlUrl())
+                .query(Long.class)
+                .list().stream().findFirst();
+    }
+
+    private Optional<Known> findByUrl(GithubRepository repo) {
+        return jdbc.sql(FIND_BY_URL).param("url", repo.htmlUrl()).query(Known.class).optional();
+    }
+
+    private Optional<Known> findByGithubId(GithubRepository repo) {
+        return jdbc.sql(FIND_BY_GITHUB_ID).param("githubRepoId", repo.githubRepoId()).query(Known.class).optional();
+    }
+
+    private Optional<Long> insert(GithubRepository repo) {
+        return withRepository(jdbc.sql(INSERT), repo).query(Long.class).optional();
+    }
+
+    private static JdbcClient.StatementSpec withRepository(JdbcClient.StatementSpec statement, GithubRepository repo) {
+        return statement
+                .param("url", repo.htmlUrl())
+                .param("name", repo.name())
+                .param("owner", repo.owner())
+                .param("fullName", repo.fullName())
+                .param("githubRepoId", repo.githubRepoId())
+                .param("defaultBranch", repo.defaultBranch(), Types.VARCHAR)
+                .param("isPrivate", repo.isPrivate())
+                .param("sizeKb", repo.sizeKb(), Types.INTEGER)
+                .param("metadata", repo.metadataJson());
+    }
+}

@@ -1,0 +1,119 @@
+package dev.forgesync.ingest.publish;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+import dev.forgesync.schema.SyncRequestCodec;
+import dev.forgesync.schema.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Sends sync requests to {@code forgesync.sync-requests}. Two callers: request threads after their commit
+ * ({@link #publishAfterCommit}, fire and forget on a bounded executor so an HTTP answer never waits for Kafka), and
+ * the relay ({@link #send}, which waits for the acks itself). Kafka types stay in this package.
+ */
+@Component
+public class SyncRequestPublisher implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(SyncRequestPublisher.class);
+
+    private final KafkaTemplate<String, byte[]> kafka;
+    private final PublishedMarker marker;
+    private final Duration brokerDownBackoff;
+    private final ThreadPoolExecutor executor;
+    private final Timer lag;
+    private final Counter failures;
+    private final Counter deferred;
+    private volatile Instant lastFailure = Instant.EPOCH;
+
+    SyncRequestPublisher(KafkaTemplate<String, byte[]> kafka, PublishedEvents published, PublishProperties properties,
+            MeterRegistry meters) {
+        this.kafka = kafka;
+        this.marker = new PublishedMarker(published);
+        this.brokerDownBackoff = properties.brokerDownBackoff();
+        this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(properties.queueCapacity()), r -> new Thread(r, "sync-request-publisher"),
+                (task, pool) -> countDeferred());
+        this.lag = Timer.builder("forgesync.publish.lag")
+                .description("Time from receiving a webhook to the broker's ack of its sync request")
+                .publishPercentileHistogram().register(meters);
+        this.failures = Counter.builder("forgesync.publish.failures").register(meters);
+        this.deferred = Counter.builder("forgesync.publish.deferred")
+                .description("After-commit publishes left to the relay (broker recently down or queue full)")
+                .register(meters);
+    }
+
+    /** Publishes after the row's commit and marks it processed on the ack; failures are left to the relay. */
+    public void publishAfterCommit(PendingPublication pending) {
+        if (brokerRecentlyFailed()) {
+            countDeferred();
+            return;
+        }
+        executor.execute(() -> send(pending).thenAccept(acked -> {
+            if (acked) {
+                marker.acknowledged(pending.eventRowId());
+            }
+        }));
+    }
+
+    /** Sends one request; the future completes on the broker's ack (it never completes exceptionally). */
+    public CompletableFuture<Boolean> send(PendingPublication pending) {
+        ProducerRecord<String, byte[]> record = record(pending);
+        try {
+            return kafka.send(record).handle((result, failure) -> acknowledged(pending, failure));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(acknowledged(pending, e));
+        }
+    }
+
+    /** True when a publish failed within the broker-down back-off: callers leave work to the relay. */
+    public boolean brokerRecentlyFailed() {
+        return lastFailure.plus(brokerDownBackoff).isAfter(Instant.now());
+    }
+
+    private boolean acknowledged(PendingPublication pending, Throwable failure) {
+        if (failure != null) {
+            lastFailure = Instant.now();
+            failures.increment();
+            log.warn("delivery {} event row {}: publish failed, the relay will retry: {}",
+                    pending.deliveryId(), pending.eventRowId(), failure.toString());
+            return false;
+        }
+        lag.record(Duration.between(pending.receivedAt(), Instant.now()));
+        return true;
+    }
+
+    private static ProducerRecord<String, byte[]> record(PendingPublication pending) {
+        var request = pending.toSyncRequest();
+        var record = new ProducerRecord<>(Topics.SYNC_REQUESTS, request.key(), SyncRequestCodec.toBytes(request));
+        if (pending.deliveryId() != null) {
+            record.headers().add(Topics.HEADER_DELIVERY_ID, pending.deliveryId().getBytes(StandardCharsets.UTF_8));
+        }
+        return record;
+    }
+
+    private void countDeferred() {
+        deferred.increment();
+    }
+
+    @Override
+    public void destroy() throws InterruptedException {
+        executor.shutdown();
+        executor.awaitTermination(5, TimeUnit.SECONDS);
+        marker.close();
+    }
+}

@@ -1,0 +1,83 @@
+package dev.forgesync.ingest.webhook;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Checks {@code X-Hub-Signature-256} ({@code sha256=<hex>}): HMAC-SHA256 of the raw body bytes, compared in constant
+ * time against the current secret and, during a rotation, the previous one.
+ */
+final class SignatureVerifier {
+
+    private static final String PREFIX = "sha256=";
+    private static final int HEX_LENGTH = 64;
+
+    /** Which secret matched, or why none did. */
+    enum Match {
+        CURRENT, PREVIOUS, MISSING, MALFORMED, MISMATCH;
+
+        boolean valid() {
+            return this == CURRENT || this == PREVIOUS;
+        }
+    }
+
+    private final SecretKeySpec current;
+    private final SecretKeySpec previous;
+
+    SignatureVerifier(String secret, String previousSecret) {
+        this.current = key(secret);
+        this.previous = previousSecret == null || previousSecret.isBlank() ? null : key(previousSecret);
+    }
+
+    Match verify(String header, byte[] body) {
+        if (header == null || header.isBlank()) {
+            return Match.MISSING;
+        }
+        byte[] given = decode(header.trim());
+        if (given == null) {
+            return Match.MALFORMED;
+        }
+        if (MessageDigest.isEqual(given, hmac(current, body))) {
+            return Match.CURRENT;
+        }
+        if (previous != null && MessageDigest.isEqual(given, hmac(previous, body))) {
+            return Match.PREVIOUS;
+        }
+        return Match.MISMATCH;
+    }
+
+    private static byte[] decode(String header) {
+        if (!header.regionMatches(true, 0, PREFIX, 0, PREFIX.length()) || header.length() != PREFIX.length() + HEX_LENGTH) {
+            return null;
+        }
+        try {
+            return HexFormat.of().parseHex(header, PREFIX.length(), header.length());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static byte[] hmac(SecretKeySpec key, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac.doFinal(body);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    private static SecretKeySpec key(String secret) {
+        return new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    }
+
+    @Override
+    public String toString() {
+        return "SignatureVerifier[secrets=" + (previous == null ? 1 : 2) + "]";
+    }
+}
