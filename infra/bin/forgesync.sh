@@ -176,6 +176,9 @@ INFO
 
 demo() {
   pid_alive "$RUN/ingest-service.pid" || die "the pipeline is not running: ./forgesync start first"
+  if stale "$DEMO_JAR"; then
+    mvn_cmd -q -B -f "$FORGESYNC_ROOT/pom.xml" -DskipTests package -pl demo -am >&2 || die "the demo did not build"
+  fi
   local pg; pg=$(pg_mode)
   if [ "$pg" = embedded ]; then DB_URL="jdbc:postgresql://127.0.0.1:$EMBEDDED_PG_PORT/$DB_NAME"
   else DB_URL="jdbc:postgresql://${FORGESYNC_PG_HOST:-127.0.0.1}:${FORGESYNC_PG_PORT:-5432}/$DB_NAME"; fi

@@ -61,7 +61,7 @@ public final class Demo {
         sendWebhook("push", "push.payload.json");
         followSync(repositoryId, firstSync);
 
-        printWhereTheMirrorIs(repositoryId);
+        printWhereTheMirrorIs(repositoryId, github);
     }
 
     private Path prepareSampleRepository(GitHttpServer github) throws Exception {
@@ -186,19 +186,37 @@ public final class Demo {
         throw new IllegalStateException("no completed sync within " + SYNC_WAIT.toSeconds() + " s; is the sync-worker running?");
     }
 
-    private void printWhereTheMirrorIs(long repositoryId) throws SQLException {
+    private void printWhereTheMirrorIs(long repositoryId, GitHttpServer github) throws Exception {
+        String url;
+        java.time.Instant lastSynced;
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT onedev_url, onedev_repo_name, last_synced_at FROM repositories WHERE id = ?")) {
+                "SELECT onedev_url, last_synced_at FROM repositories WHERE id = ?")) {
             ps.setLong(1, repositoryId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                String url = rs.getString("onedev_url");
-                say("done: %s mirrored at %s (last synced %s)", settings.fullName(), url, rs.getTimestamp("last_synced_at").toInstant());
-                say("look at the mirror:  git ls-remote %s   and   git clone %s /tmp/hello-forgesync-mirror", url, url);
-                say("the audit trail:     psql -h 127.0.0.1 -U forgesync forgesync -c \"SELECT event_type, status, bytes_transferred, created_at FROM sync_logs WHERE repository_id = %d ORDER BY id\"",
-                        repositoryId);
+                url = rs.getString("onedev_url");
+                lastSynced = rs.getTimestamp("last_synced_at").toInstant();
             }
         }
+        if (url == null) {
+            url = settings.localMirrors().resolve(settings.fullName().toLowerCase(java.util.Locale.ROOT) + ".git").toString();
+        }
+        java.util.Map<String, String> source = refs(github.cloneUri(settings.fullName()).toString());
+        java.util.Map<String, String> mirror = refs(url);
+        say("done: %s mirrored at %s (last synced %s)", settings.fullName(), url, lastSynced);
+        say("refs: %d in the source, %d in the mirror, %s", source.size(), mirror.size(),
+                source.equals(mirror) ? "all equal" : "DIFFERENT: source " + source + " mirror " + mirror);
+        say("look at the mirror:  git --git-dir %s log --oneline --all   (or git clone %s)", url, url);
+        say("the audit trail:     psql -h 127.0.0.1 -U forgesync forgesync -c \"SELECT event_type, status, bytes_transferred, created_at FROM sync_logs WHERE repository_id = %d ORDER BY id\"",
+                repositoryId);
+    }
+
+    private static java.util.Map<String, String> refs(String remote) throws Exception {
+        java.util.Map<String, String> refs = new java.util.TreeMap<>();
+        for (org.eclipse.jgit.lib.Ref ref : Git.lsRemoteRepository().setRemote(remote).setHeads(true).setTags(true).call()) {
+            refs.put(ref.getName(), ref.getObjectId().name());
+        }
+        return refs;
     }
 
     private String status(long repositoryId) throws SQLException {

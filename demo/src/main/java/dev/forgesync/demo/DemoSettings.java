@@ -14,7 +14,8 @@ record DemoSettings(
         String secret,
         String jdbcUrl,
         String dbUser,
-        String dbPassword) {
+        String dbPassword,
+        Path localMirrors) {
 
     static DemoSettings fromEnvironment() {
         Path dir = Path.of(env("FORGESYNC_DEMO_DIR", ".forgesync/demo")).toAbsolutePath();
@@ -32,7 +33,8 @@ record DemoSettings(
                 secret,
                 env("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:5432/forgesync"),
                 env("SPRING_DATASOURCE_USERNAME", "forgesync"),
-                env("SPRING_DATASOURCE_PASSWORD", "forgesync"));
+                env("SPRING_DATASOURCE_PASSWORD", "forgesync"),
+                Path.of(env("FORGESYNC_DESTINATION_LOCAL_DIR", ".forgesync/mirrors")).toAbsolutePath());
     }
 
     private static String env(String name, String fallback) {
