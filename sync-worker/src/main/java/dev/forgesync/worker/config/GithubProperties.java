@@ -11,6 +11,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Where sources are fetched from: {@code FORGESYNC_GITHUB_BASE_URL} (github.com, a GitHub Enterprise host or a test
  * stand-in) and an optional {@code FORGESYNC_GITHUB_TOKEN} for private repositories.
+ *
+ * @param baseUrl {@code FORGESYNC_GITHUB_BASE_URL}: the host clone URLs are built on ({@code <baseUrl>/<owner>/<repo>.git}); github.com, a GitHub Enterprise host, or a stand-in
+ * @param token {@code FORGESYNC_GITHUB_TOKEN}: optional token for private repositories; reaches JGit only through a credentials provider, never logged or stored
  */
 @Validated
 @ConfigurationProperties("forgesync.github")

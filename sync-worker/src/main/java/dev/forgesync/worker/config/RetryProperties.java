@@ -13,6 +13,13 @@ import org.springframework.validation.annotation.Validated;
  * The retry topics: delays grow from {@code initialDelay} by {@code multiplier} up to {@code maxDelay}. The row's
  * {@code max_retries} decides when a repository is a permanent failure; {@code attempts} (first try included) only
  * bounds the topic chain and should be at least {@code max_retries + 1}.
+ *
+ * @param attempts tries per request through the retry topic chain, the first included (at least the rows' {@code max_retries} + 1)
+ * @param initialDelay delay before the first retry
+ * @param multiplier growth of the delay from one retry to the next
+ * @param maxDelay the longest delay between two tries
+ * @param topicPartitions partitions of the retry topics when this worker creates them; at least the main topic's count
+ * @param replicationFactor replication factor of the retry and dead-letter topics
  */
 @Validated
 @ConfigurationProperties("forgesync.retry")
