@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds the services' base image without a Docker daemon or registry: a Debian bookworm root file system with
+# OpenJDK 17 (JRE, headless) from Debian's packages (debootstrap, run as root), packed as a `docker save` archive
+# that Jib takes as its base (`-Dforgesync.image.base=tar://<archive>`).
+#   infra/images/build-base-image.sh [ARCHIVE]     (default .forgesync/images/java17-base.tar)
+# Where a registry is reachable this is not needed: the default base is eclipse-temurin:17-jre.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../bin/common.sh"
+
+ARCHIVE="${1:-$FORGESYNC_STATE_DIR/images/java17-base.tar}"
+MIRROR="${FORGESYNC_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+[ -s "$ARCHIVE" ] && { log "base image already built: $ARCHIVE"; exit 0; }
+[ "$(id -u)" = 0 ] || die "debootstrap needs root"
+command -v debootstrap >/dev/null || { apt-get update -qq >&2; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >&2; }
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/forgesync-base.XXXXXX")"
+trap 'umount "$WORK/rootfs/proc" 2>/dev/null; rm -rf "$WORK"' EXIT
+ROOTFS="$WORK/rootfs"
+log "debootstrap bookworm (minbase + openjdk-17-jre-headless) into $ROOTFS; a few minutes"
+debootstrap --variant=minbase --include=openjdk-17-jre-headless,ca-certificates bookworm "$ROOTFS" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 \
+  || { tail -20 "$WORK/debootstrap.log" >&2; die "debootstrap failed"; }
+# Smaller and deterministic enough: no apt lists, caches or docs.
+rm -rf "$ROOTFS"/var/lib/apt/lists/* "$ROOTFS"/var/cache/apt/* "$ROOTFS"/usr/share/doc/* "$ROOTFS"/usr/share/man/* "$ROOTFS"/tmp/*
+mount -t proc proc "$ROOTFS/proc"
+java_check=$(chroot "$ROOTFS" java -version 2>&1) || { umount "$ROOTFS/proc"; die "java does not run in the new root file system: $java_check"; }
+umount "$ROOTFS/proc"
+getent_uid=$(chroot "$ROOTFS" sh -c 'id -u nobody' 2>/dev/null || echo 65534)
+
+IMG="$WORK/image"
+mkdir -p "$IMG"
+tar --numeric-owner -C "$ROOTFS" -cf "$IMG/layer.tar" .
+diff_id=$(sha256sum "$IMG/layer.tar" | cut -d' ' -f1)
+mkdir -p "$IMG/$diff_id"
+mv "$IMG/layer.tar" "$IMG/$diff_id/layer.tar"
+java_home=$(dirname "$(dirname "$(readlink -f "$ROOTFS/usr/bin/java" | sed "s#^$ROOTFS##")")")
+java_home=${java_home#"$ROOTFS"}
+cat > "$IMG/config.json" <<JSON
+{"architecture":"amd64","os":"linux",
+ "config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","JAVA_HOME=$java_home","LANG=C.UTF-8"],"Cmd":["java","-version"]},
+ "rootfs":{"type":"layers","diff_ids":["sha256:$diff_id"]},
+ "history":[{"created_by":"infra/images/build-base-image.sh: debootstrap bookworm minbase + openjdk-17-jre-headless"}]}
+JSON
+config_id=$(sha256sum "$IMG/config.json" | cut -d' ' -f1)
+mv "$IMG/config.json" "$IMG/$config_id.json"
+printf '[{"Config":"%s.json","RepoTags":["forgesync/java17-base:bookworm"],"Layers":["%s/layer.tar"]}]\n' "$config_id" "$diff_id" > "$IMG/manifest.json"
+mkdir -p "$(dirname "$ARCHIVE")"
+tar -C "$IMG" -cf "$ARCHIVE.partial" manifest.json "$config_id.json" "$diff_id/layer.tar"
+mv "$ARCHIVE.partial" "$ARCHIVE"
+log "base image forgesync/java17-base:bookworm written to $ARCHIVE ($(du -h "$ARCHIVE" | cut -f1), JAVA_HOME=$java_home, nobody uid $getent_uid)"
