@@ -304,8 +304,13 @@ class WebhookEndpointIT {
         var prometheus = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "prometheus")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
 
+        var readiness = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "health/readiness")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"db\"", "\"kafka\"", "clusterId");
+        assertThat(readiness.statusCode()).isEqualTo(200);
+        assertThat(readiness.body()).contains("\"db\"").doesNotContain("\"kafka\"");
         assertThat(prometheus.body()).contains("forgesync_webhook_deliveries_total", "outcome=\"accepted\"",
                 "forgesync_webhook_signature_matches_total");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(http.send(
