@@ -260,6 +260,22 @@ class WebhookEndpointIT {
     }
 
     @Test
+    void storesAPayloadWithANulEscapeThatJsonbRefuses() {
+        Webhooks.Delivery star = star("acme/nul");
+        String json = star.bodyText().replaceFirst("\\{", "{\"note\":\"a\\\\u0000b\",");
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        Webhooks.Delivery delivery = new Webhooks.Delivery("star", star.deliveryId(), body,
+                Webhooks.sign(IngestContexts.SECRET, body));
+
+        WebhookClient.Answer answer = client.post(delivery);
+
+        assertThat(answer.status()).isEqualTo(202);
+        assertThat(answer.outcome()).isEqualTo("accepted");
+        assertThat(Rows.jdbc().sql("SELECT payload->>'note' FROM webhook_events WHERE event_id = :id")
+                .param("id", delivery.deliveryId()).query(String.class).single()).isEqualTo("a\ufffdb");
+    }
+
+    @Test
     void storesAnEventItDoesNotActOnAsIgnored() {
         Webhooks.Delivery issues = Webhooks.of("issues", "watch.started.json", IngestContexts.SECRET);
 
