@@ -3,13 +3,13 @@
 # concurrency, then the ingest's latency at half its peak rate (open loop). Starts and stops everything it uses:
 # a fresh database on the local PostgreSQL, its own Kafka broker process, the packaged jar.
 #   ingest-service/bench/run-bench.sh
-# Environment: BENCH_CLIENTS (16), BENCH_SECONDS (20), BENCH_PG_HOST/PORT/USER (127.0.0.1/5432/postgres),
+# Environment: BENCH_CLIENTS (16), BENCH_SECONDS (15), BENCH_WARMUP_SECONDS (20), BENCH_APP_JAVA_OPTS (e.g. a JFR recording), BENCH_PG_HOST/PORT/USER (127.0.0.1/5432/postgres),
 #              BENCH_HTTP_PORT (18080), FORGESYNC_KAFKA_PORT (19092), FORGESYNC_KAFKA_CONTROLLER_PORT (19093).
 set -euo pipefail
 MODULE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROOT="$(cd "$MODULE/.." && pwd)"
 CLIENTS="${BENCH_CLIENTS:-16}"
-SECONDS_PER_PHASE="${BENCH_SECONDS:-20}"
+SECONDS_PER_PHASE="${BENCH_SECONDS:-15}"
 PG_HOST="${BENCH_PG_HOST:-127.0.0.1}"
 PG_PORT="${BENCH_PG_PORT:-5432}"
 PG_USER="${BENCH_PG_USER:-postgres}"
@@ -40,6 +40,14 @@ log "building the jar and the load generator"
   -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt)
 JAR=$(ls "$MODULE"/target/ingest-service-*.jar | grep -v original | head -n 1)
 BENCH_CP="$MODULE/target/test-classes:$(cat "$MODULE/target/bench-classpath.txt")"
+# cpu_seconds PID...: user+system CPU seconds used so far by these processes.
+cpu_seconds() {
+  local ticks=0 pid
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] && ticks=$((ticks + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+  done
+  awk "BEGIN { printf \"%.1f\", $ticks / $(getconf CLK_TCK) }"
+}
 bench() { java -Xmx512m -cp "$BENCH_CP" dev.forgesync.ingest.bench.IngestBenchmark "$@"; }
 
 log "fresh database $DB"
@@ -52,7 +60,7 @@ log "ingest-service on :$HTTP_PORT"
 SPRING_DATASOURCE_URL="$JDBC" SPRING_DATASOURCE_USERNAME="$PG_USER" SPRING_DATASOURCE_PASSWORD="" \
 SPRING_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$FORGESYNC_KAFKA_PORT" SERVER_PORT="$HTTP_PORT" \
 FORGESYNC_WEBHOOK_SECRET="$SECRET" LOGGING_LEVEL_DEV_FORGESYNC=WARN \
-  java -Xmx512m -jar "$JAR" > "$WORK/ingest.log" 2>&1 &
+  java -Xmx512m ${BENCH_APP_JAVA_OPTS:-} -jar "$JAR" > "$WORK/ingest.log" 2>&1 &
 APP_PID=$!
 for i in $(seq 1 600); do
   curl -fs "http://127.0.0.1:$HTTP_PORT/actuator/health" >/dev/null 2>&1 && break
@@ -62,17 +70,25 @@ done
 URL="http://127.0.0.1:$HTTP_PORT/webhooks/github"
 
 log "phase 1: raw single-row INSERT commits at $CLIENTS clients (${SECONDS_PER_PHASE}s)"
-RAW=$(bench raw-insert --jdbc-url "$JDBC" --jdbc-user "$PG_USER" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE" | tee /dev/stderr | grep '^RESULT')
-log "warm-up (5s)"
-bench peak --url "$URL" --secret "$SECRET" --clients "$CLIENTS" --seconds 5 --run-id warm >/dev/null
+RAW=$(bench raw-insert --jdbc-url "$JDBC" --jdbc-user "$PG_USER" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE" | grep '^RESULT')
+log "warm-up (${BENCH_WARMUP_SECONDS:-20}s)"
+bench peak --url "$URL" --secret "$SECRET" --clients "$CLIENTS" --seconds "${BENCH_WARMUP_SECONDS:-20}" --run-id warm >/dev/null
 log "phase 2: ingest peak at $CLIENTS clients (${SECONDS_PER_PHASE}s)"
-PEAK=$(bench peak --url "$URL" --secret "$SECRET" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE" --run-id peak | tee /dev/stderr | grep '^RESULT')
+KAFKA_PID=$(cat "$FORGESYNC_STATE_DIR/kafka/kafka.pid")
+PG_PIDS=$(pgrep -u postgres -d ' ' postgres || true)
+CPU_BEFORE="$(cpu_seconds "$APP_PID") $(cpu_seconds "$KAFKA_PID") $(cpu_seconds $PG_PIDS)"
+PEAK=$(bench peak --url "$URL" --secret "$SECRET" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE" --run-id peak | grep '^RESULT')
+CPU_AFTER="$(cpu_seconds "$APP_PID") $(cpu_seconds "$KAFKA_PID") $(cpu_seconds $PG_PIDS)"
+log "$RAW"; log "$PEAK"
+CPU_USE=$(awk -v b="$CPU_BEFORE" -v a="$CPU_AFTER" 'BEGIN { split(b, x, " "); split(a, y, " ");
+  printf "ingest %.1fs, kafka %.1fs, postgres %.1fs", y[1]-x[1], y[2]-x[2], y[3]-x[3] }')
 RAW_RATE=$(sed -E 's/.*commits_per_s=([0-9.]+).*/\1/' <<<"$RAW")
 PEAK_RATE=$(sed -E 's/.*accepted_per_s=([0-9.]+).*/\1/' <<<"$PEAK")
 PEAK_ACCEPTED=$(sed -E 's/.* accepted=([0-9]+).*/\1/' <<<"$PEAK")
 HALF=$(awk "BEGIN { printf \"%.1f\", $PEAK_RATE / 2 }")
 log "phase 3: ingest latency, open loop at $HALF/s (${SECONDS_PER_PHASE}s)"
-LAT=$(bench latency --url "$URL" --secret "$SECRET" --rate "$HALF" --seconds "$SECONDS_PER_PHASE" --run-id lat | tee /dev/stderr | grep '^RESULT')
+LAT=$(bench latency --url "$URL" --secret "$SECRET" --rate "$HALF" --seconds "$SECONDS_PER_PHASE" --run-id lat | grep '^RESULT')
+log "$LAT"
 LAT_ACCEPTED=$(sed -E 's/.* accepted=([0-9]+).*/\1/' <<<"$LAT")
 STORED_PEAK=$(bench verify --jdbc-url "$JDBC" --jdbc-user "$PG_USER" --run-id peak | sed -E 's/.*stored_rows=([0-9]+).*/\1/')
 STORED_LAT=$(bench verify --jdbc-url "$JDBC" --jdbc-user "$PG_USER" --run-id lat | sed -E 's/.*stored_rows=([0-9]+).*/\1/')
@@ -84,4 +100,5 @@ echo "raw INSERT commits/s:          $RAW_RATE"
 echo "ingest accepted webhooks/s:    $PEAK_RATE"
 echo "ratio ingest/raw:              $(awk "BEGIN { printf \"%.2f\", $PEAK_RATE / $RAW_RATE }")   (goal >= 0.5)"
 echo "latency at $HALF/s (open loop): $(sed -E 's/.*(p50_ms=[0-9.]+ p99_ms=[0-9.]+ p999_ms=[0-9.]+ max_ms=[0-9.]+).*/\1/' <<<"$LAT")   (goal p99 <= 50 ms)"
+echo "CPU used during the peak phase: $CPU_USE (the rest of the 2 cores: the load generator)"
 echo "durability: peak 2xx=$PEAK_ACCEPTED stored=$STORED_PEAK; latency 2xx=$LAT_ACCEPTED stored=$STORED_LAT; rows not yet published=$UNPUBLISHED"

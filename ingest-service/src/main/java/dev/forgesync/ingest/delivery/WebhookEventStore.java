@@ -3,6 +3,7 @@ package dev.forgesync.ingest.delivery;
 import java.sql.Types;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -19,6 +20,9 @@ class WebhookEventStore {
             ON CONFLICT (event_id) DO NOTHING
             RETURNING id""";
 
+    /** A JSON {@code \\u0000} escape (not preceded by an odd run of backslashes), which jsonb cannot store. */
+    private static final Pattern NUL_ESCAPE = Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
+
     private final JdbcClient jdbc;
 
     WebhookEventStore(JdbcClient jdbc) {
@@ -33,7 +37,7 @@ class WebhookEventStore {
         return jdbc.sql(INSERT)
                 .param("deliveryId", delivery.deliveryId())
                 .param("eventType", delivery.event())
-                .param("payload", delivery.payloadJson())
+                .param("payload", storable(delivery.payloadJson()))
                 .param("signature", delivery.signature())
                 .param("processed", processingError != null, Types.BOOLEAN)
                 .param("processingError", processingError, Types.VARCHAR)
@@ -41,5 +45,16 @@ class WebhookEventStore {
                 .param("repositoryId", repositoryId, Types.INTEGER)
                 .query(Long.class)
                 .optional();
+    }
+
+    /**
+     * The payload as jsonb accepts it: PostgreSQL refuses {@code \\u0000} in jsonb text, so each one becomes
+     * U+FFFD instead of failing the delivery (the signature was checked on the raw bytes already).
+     */
+    static String storable(String json) {
+        if (!json.contains("\\u0000")) {
+            return json;
+        }
+        return NUL_ESCAPE.matcher(json).replaceAll("$1\\\\ufffd");
     }
 }

@@ -60,6 +60,7 @@ public final class IngestBenchmark {
             case "verify" -> bench.verify();
             default -> throw new IllegalArgumentException("unknown mode " + argv[0]);
         }
+        System.exit(0); // the HTTP client's threads are not daemons
     }
 
     // ---- raw PostgreSQL single-row INSERT commits/s ----

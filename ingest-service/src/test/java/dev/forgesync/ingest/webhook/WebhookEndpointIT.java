@@ -260,6 +260,22 @@ class WebhookEndpointIT {
     }
 
     @Test
+    void storesAPayloadWithANulEscapeThatJsonbRefuses() {
+        Webhooks.Delivery star = star("acme/nul");
+        String json = star.bodyText().replaceFirst("\\{", "{\"note\":\"a\\\\u0000b\",");
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        Webhooks.Delivery delivery = new Webhooks.Delivery("star", star.deliveryId(), body,
+                Webhooks.sign(IngestContexts.SECRET, body));
+
+        WebhookClient.Answer answer = client.post(delivery);
+
+        assertThat(answer.status()).isEqualTo(202);
+        assertThat(answer.outcome()).isEqualTo("accepted");
+        assertThat(Rows.jdbc().sql("SELECT payload->>'note' FROM webhook_events WHERE event_id = :id")
+                .param("id", delivery.deliveryId()).query(String.class).single()).isEqualTo("a\ufffdb");
+    }
+
+    @Test
     void storesAnEventItDoesNotActOnAsIgnored() {
         Webhooks.Delivery issues = Webhooks.of("issues", "watch.started.json", IngestContexts.SECRET);
 
@@ -304,8 +320,13 @@ class WebhookEndpointIT {
         var prometheus = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "prometheus")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
 
+        var readiness = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "health/readiness")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"db\"", "\"kafka\"", "clusterId");
+        assertThat(readiness.statusCode()).isEqualTo(200);
+        assertThat(readiness.body()).contains("\"db\"").doesNotContain("\"kafka\"");
         assertThat(prometheus.body()).contains("forgesync_webhook_deliveries_total", "outcome=\"accepted\"",
                 "forgesync_webhook_signature_matches_total");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(http.send(

@@ -1,0 +1,60 @@
+package dev.forgesync.ingest;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+
+/** The package borders of ingest-service, as sentences. */
+class PackageBordersTest {
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importMainClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.forgesync.ingest");
+    }
+
+    @Test
+    void onlyPublishTouchesKafka() {
+        noClasses().that().resideOutsideOfPackage("..ingest.publish..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "org.springframework.kafka..")
+                .check(classes);
+    }
+
+    @Test
+    void githubInterpretsPayloadsWithoutIo() {
+        noClasses().that().resideInAPackage("..ingest.github..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "org.springframework..", "java.sql..", "..ingest.delivery..", "..ingest.publish..",
+                        "..ingest.webhook..", "..ingest.relay..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheWebhookPackageKnowsHttp() {
+        noClasses().that().resideOutsideOfPackage("..ingest.webhook..")
+                .should().dependOnClassesThat().resideInAnyPackage("jakarta.servlet..", "org.springframework.web..")
+                .check(classes);
+    }
+
+    @Test
+    void nothingDependsOnTheWebhookPackage() {
+        classes().that().resideInAPackage("..ingest.webhook..")
+                .should().onlyHaveDependentClassesThat().resideInAPackage("..ingest.webhook..")
+                .check(classes);
+    }
+
+    @Test
+    void publishDoesNotReachBackIntoDeliveryOrRelay() {
+        noClasses().that().resideInAPackage("..ingest.publish..")
+                .should().dependOnClassesThat().resideInAnyPackage("..ingest.delivery..", "..ingest.relay..", "..ingest.webhook..")
+                .check(classes);
+    }
+}
