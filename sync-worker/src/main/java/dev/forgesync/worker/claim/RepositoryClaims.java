@@ -19,7 +19,8 @@ public class RepositoryClaims {
 
     private static final String FIND = """
             SELECT id, github_full_name, github_owner, github_repo_name, github_default_branch, sync_status,
-                   COALESCE(retry_count, 0) AS retry_count, COALESCE(max_retries, 3) AS max_retries
+                   COALESCE(retry_count, 0) AS retry_count, COALESCE(max_retries, 3) AS max_retries,
+                   COALESCE(metadata -> 'sync_stopped' IS NOT NULL, FALSE) AS stopped
             FROM repositories WHERE id = :id""";
 
     private static final String CLAIM = """
@@ -74,7 +75,8 @@ public class RepositoryClaims {
                 rs.getString("github_default_branch"),
                 SyncStatus.fromDb(rs.getString("sync_status")),
                 rs.getInt("retry_count"),
-                rs.getInt("max_retries"))).optional();
+                rs.getInt("max_retries"),
+                rs.getBoolean("stopped"))).optional();
     }
 
     /** {@code in_progress} from pending, completed, failed, or a stale {@code in_progress}; true if this caller won. */

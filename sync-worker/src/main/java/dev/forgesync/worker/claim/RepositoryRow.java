@@ -2,7 +2,11 @@ package dev.forgesync.worker.claim;
 
 import dev.forgesync.schema.SyncStatus;
 
-/** The columns of {@code repositories} a sync needs. {@code fullName} is the truth for the clone URL. */
+/**
+ * The columns of {@code repositories} a sync needs. {@code fullName} is the truth for the clone URL; {@code stopped}
+ * is ingest's {@code metadata.sync_stopped} mark (the GitHub repository was deleted, or unstarred with the
+ * {@code stop} policy): such a repository is not synced until a new event clears the mark.
+ */
 public record RepositoryRow(
         long id,
         String fullName,
@@ -11,5 +15,6 @@ public record RepositoryRow(
         String defaultBranch,
         SyncStatus status,
         int retryCount,
-        int maxRetries) {
+        int maxRetries,
+        boolean stopped) {
 }

@@ -63,9 +63,16 @@ public class SyncService {
      */
     public void handle(SyncRequest request, boolean isRetry) {
         long id = request.repositoryId();
-        if (claims.find(id).isEmpty()) {
+        Optional<RepositoryRow> known = claims.find(id);
+        if (known.isEmpty()) {
             log.warn("repository {} unknown, request {} dropped", id, request.requestId());
             metrics.outcome("unknown_repository", null);
+            return;
+        }
+        if (known.get().stopped()) {
+            log.info("repository {} request {} not synced: syncing is stopped for it (metadata.sync_stopped); "
+                    + "a new event resumes it", id, request.requestId());
+            metrics.outcome("stopped", null);
             return;
         }
         if (skippedAsSatisfied(request) || !acquire(request)) {
