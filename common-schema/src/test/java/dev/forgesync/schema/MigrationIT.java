@@ -212,6 +212,7 @@ class MigrationIT {
         assertThat(indexes).containsKeys(
                 "idx_repositories_sync_status", "idx_repositories_github_url", "idx_repositories_github_owner",
                 "idx_repositories_updated_at", "idx_repositories_next_retry", "idx_repositories_metadata",
+                "idx_repositories_github_repo_id",
                 "idx_sync_logs_repository_id", "idx_sync_logs_created_at", "idx_sync_logs_event_type", "idx_sync_logs_status",
                 "idx_webhook_events_event_id", "idx_webhook_events_processed", "idx_webhook_events_received_at",
                 "idx_webhook_events_event_type");
