@@ -57,7 +57,8 @@ public final class ReplayCommand {
                         "forgesync.webhook.secret", "unused-by-the-replay-command",
                         "forgesync.relay.enabled", "false",
                         "forgesync.retention.enabled", "false",
-                        "spring.main.banner-mode", "off"))
+                        "spring.main.banner-mode", "off",
+                        "logging.level.root", "WARN"))
                 .run(springArgs.toArray(String[]::new))) {
             ReplayReport report = context.getBean(WebhookReplay.class).replay(selection);
             out.println(JSON.writeValueAsString(report));
