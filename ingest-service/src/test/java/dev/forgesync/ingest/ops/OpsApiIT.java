@@ -10,6 +10,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -20,11 +21,13 @@ import dev.forgesync.ingest.IngestContexts;
 import dev.forgesync.ingest.SyncRequestsTopic;
 import dev.forgesync.testsupport.TestDatabase;
 import dev.forgesync.testsupport.TestKafka;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The ops API over real HTTP on its own migrated database (so other contexts' relays never touch its rows, and
- * counts are exact), with the relay off (unprocessed rows stay as written) and a small replay bound.
+ * counts are exact), with the relay off (unprocessed rows stay as written), a small replay bound and the retention
+ * job scheduled every second.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class OpsApiIT {
@@ -41,11 +44,15 @@ class OpsApiIT {
         registry.add("forgesync.ops.read-token", () -> READ);
         registry.add("forgesync.ops.max-replay-events", () -> "5");
         registry.add("forgesync.relay.enabled", () -> "false");
-        registry.add("forgesync.retention.enabled", () -> "false");
+        // Every second here, so the schedule is seen to run; no row of these tests is old enough to be removed.
+        registry.add("forgesync.retention.cron", () -> "* * * * * *");
     }
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    MeterRegistry meters;
 
     private OpsClient api;
     private final JdbcClient jdbc = JdbcClient.create(DB.dataSource());
@@ -326,6 +333,14 @@ class OpsApiIT {
                 + "\",\"until\":\"" + Instant.now() + "\"}");
 
         assertBadRequest(answer, "matches 6 events, more than the 5");
+    }
+
+    @Test
+    void theRetentionJobRunsOnItsScheduleAndCountsItsRuns() {
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() ->
+                meters.find("forgesync.retention.runs").tag("outcome", "completed").counter() != null
+                        && meters.find("forgesync.retention.runs").tag("outcome", "completed").counter().count() >= 1);
+        assertThat(meters.find("forgesync.retention.deleted").tag("table", "sync_logs").counter()).isNotNull();
     }
 
     private static SyncRequestsTopic.Published awaitPublished(String deliveryId) {
