@@ -1,5 +1,6 @@
 package dev.forgesync.ingest.ops;
 
+import java.time.Instant;
 import java.util.List;
 
 import org.springframework.http.HttpStatus;
@@ -51,7 +52,7 @@ class OpsActionsController {
     record ReplayBody(List<String> deliveryIds, String since, String until, Boolean force) {
     }
 
-    private static java.time.Instant instant(String name, String value) {
+    private static Instant instant(String name, String value) {
         var parsed = OpsParams.instant(name, value);
         return parsed == null ? null : parsed.toInstant();
     }
