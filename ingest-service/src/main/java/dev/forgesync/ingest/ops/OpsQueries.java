@@ -6,7 +6,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -129,10 +128,6 @@ class OpsQueries {
     Page<RepositorySummary> repositories(String status, String owner, String q, PageRequest page) {
         return new PagedQuery().text("status", status).text("owner", owner).text("pattern", containsPattern(q))
                 .run(jdbc, REPOSITORIES, mapper(RepositorySummary.class), page);
-    }
-
-    Optional<Long> exists(long id) {
-        return jdbc.sql("SELECT id FROM repositories WHERE id = :id").param("id", id).query(Long.class).optional();
     }
 
     private static String containsPattern(String q) {
