@@ -1,0 +1,132 @@
+package dev.forgesync.ingest.replay;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+import dev.forgesync.ingest.publish.PendingPublication;
+import dev.forgesync.ingest.publish.SyncRequestPublisher;
+
+/**
+ * Re-publishes the sync requests of stored {@code webhook_events} (trigger {@code replay}), waiting for the broker's
+ * acks. Only events that asked for a sync are replayed: an ignored, invalid or stopped event stays what it was, and
+ * no row of {@code webhook_events} changes. A broker that fails stops the run (the rest is reported as failed).
+ */
+@Service
+public class WebhookReplay {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookReplay.class);
+
+    public static final String TRIGGER = "replay";
+
+    private static final String BY_IDS = "we.event_id IN (:ids)";
+    private static final String BY_RANGE = "we.received_at >= :since AND we.received_at < :until";
+    private static final String REPLAYABLE = "we.repository_id IS NOT NULL AND we.processing_error IS NULL";
+
+    private static final String COUNT = """
+            SELECT COUNT(*) AS matched, COUNT(*) FILTER (WHERE %s) AS replayable
+            FROM webhook_events we WHERE %s""";
+
+    private static final String FOUND_IDS = "SELECT we.event_id FROM webhook_events we WHERE " + BY_IDS;
+
+    private static final String NEWEST_PER_REPOSITORY = """
+            SELECT DISTINCT ON (we.repository_id) we.id, we.repository_id, r.github_full_name, we.delivery_id,
+                   we.received_at
+            FROM webhook_events we JOIN repositories r ON r.id = we.repository_id
+            WHERE %s AND %s
+            ORDER BY we.repository_id, we.received_at DESC, we.id DESC""";
+
+    private static final String REARM = """
+            UPDATE repositories SET sync_status = 'pending', retry_count = 0, next_retry_at = NULL
+            WHERE id = :id AND sync_status IN ('completed', 'failed', 'permanent_failure')""";
+
+    private final JdbcClient jdbc;
+    private final SyncRequestPublisher publisher;
+    private final int maxEvents;
+
+    WebhookReplay(JdbcClient jdbc, SyncRequestPublisher publisher,
+            @Value("${forgesync.ops.max-replay-events:10000}") int maxEvents) {
+        this.jdbc = jdbc;
+        this.publisher = publisher;
+        this.maxEvents = maxEvents;
+    }
+
+    public ReplayReport replay(ReplaySelection selection) {
+        if (selection.deliveryIds().size() > maxEvents) {
+            throw new InvalidReplayException("at most " + maxEvents + " delivery ids per replay");
+        }
+        String where = selection.byDeliveryIds() ? BY_IDS : BY_RANGE;
+        Counts counts = bind(jdbc.sql(COUNT.formatted(REPLAYABLE, where)), selection).query(Counts.class).single();
+        if (counts.matched() > maxEvents) {
+            throw new InvalidReplayException("the selection matches " + counts.matched() + " events, more than the "
+                    + maxEvents + " one replay may take: narrow the time range");
+        }
+        List<Event> events = bind(jdbc.sql(NEWEST_PER_REPOSITORY.formatted(REPLAYABLE, where)), selection)
+                .query(Event.class).list();
+        int published = publish(events, selection.force());
+        ReplayReport report = new ReplayReport((int) counts.matched(), (int) (counts.matched() - counts.replayable()),
+                notFound(selection), events.size(), published, events.size() - published);
+        log.info("replay of {}: {} events matched, {} ignored, {} repositories, {} published, {} failed",
+                describe(selection), report.matched(), report.ignored(), report.repositories(), report.published(),
+                report.failed());
+        return report;
+    }
+
+    private int publish(List<Event> events, boolean force) {
+        Instant now = Instant.now();
+        List<CompletableFuture<Boolean>> acks = new ArrayList<>();
+        for (Event event : events) {
+            if (force) {
+                jdbc.sql(REARM).param("id", event.repositoryId()).update();
+            }
+            Instant requestedAt = force ? now : event.receivedAt().toInstant();
+            CompletableFuture<Boolean> ack = publisher.send(new PendingPublication(event.id(), event.repositoryId(),
+                    event.githubFullName(), TRIGGER, event.deliveryId(), requestedAt));
+            if (ack.isDone() && !ack.join()) {
+                break;
+            }
+            acks.add(ack);
+        }
+        return (int) acks.stream().filter(CompletableFuture::join).count();
+    }
+
+    private List<String> notFound(ReplaySelection selection) {
+        if (!selection.byDeliveryIds()) {
+            return List.of();
+        }
+        Set<String> found = new HashSet<>(jdbc.sql(FOUND_IDS).param("ids", selection.deliveryIds())
+                .query(String.class).list());
+        return selection.deliveryIds().stream().distinct().filter(id -> !found.contains(id)).toList();
+    }
+
+    private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement, ReplaySelection selection) {
+        if (selection.byDeliveryIds()) {
+            return statement.param("ids", selection.deliveryIds());
+        }
+        return statement.param("since", selection.since().atOffset(ZoneOffset.UTC))
+                .param("until", selection.until().atOffset(ZoneOffset.UTC));
+    }
+
+    private static String describe(ReplaySelection selection) {
+        return selection.byDeliveryIds() ? selection.deliveryIds().size() + " delivery ids"
+                : "[" + selection.since() + ", " + selection.until() + ")";
+    }
+
+    private record Counts(long matched, long replayable) {
+    }
+
+    private record Event(long id, long repositoryId, String githubFullName, String deliveryId,
+            OffsetDateTime receivedAt) {
+    }
+}
