@@ -38,8 +38,8 @@ class PackageBordersTest {
     }
 
     @Test
-    void onlyTheWebhookPackageKnowsHttp() {
-        noClasses().that().resideOutsideOfPackage("..ingest.webhook..")
+    void onlyTheHttpFacingPackagesKnowHttp() {
+        noClasses().that().resideOutsideOfPackages("..ingest.webhook..", "..ingest.ops..")
                 .should().dependOnClassesThat().resideInAnyPackage("jakarta.servlet..", "org.springframework.web..")
                 .check(classes);
     }
