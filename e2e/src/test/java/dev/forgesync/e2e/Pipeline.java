@@ -43,6 +43,7 @@ final class Pipeline implements AutoCloseable {
     private final Options options;
     private final List<ServiceProcess> workers = new CopyOnWriteArrayList<>();
     private final List<Path> cacheDirs = new CopyOnWriteArrayList<>();
+    private final Map<ServiceProcess, Path> cacheOf = new java.util.concurrent.ConcurrentHashMap<>();
     private KafkaBroker broker;
     private Db db;
     private GitHttpServer github;
@@ -183,6 +184,26 @@ final class Pipeline implements AutoCloseable {
         return List.copyOf(cacheDirs);
     }
 
+    /** The live worker whose mirror cache holds {@code owner/name} (the one that started fetching it), if any. */
+    java.util.Optional<ServiceProcess> workerWithCacheOf(String fullName) {
+        return liveWorkers().stream()
+                .filter(w -> Files.isDirectory(cacheOf.get(w).resolve(fullName + ".git")))
+                .findFirst();
+    }
+
+    /** Stops the GitHub stand-in: connections to its port are refused until {@link #githubUp()}. */
+    void githubDown() {
+        githubPort = github.baseUri().getPort();
+        github.close();
+    }
+
+    /** Starts the GitHub stand-in again on the same port over the same repositories. */
+    void githubUp() {
+        github = GitHttpServer.builder(home.resolve("github")).port(githubPort).start();
+    }
+
+    private int githubPort;
+
     /** A new ingest-service process after the old one died (same port, same database). */
     void restartIngest() {
         if (ingest.isAlive()) {
@@ -241,8 +262,10 @@ final class Pipeline implements AutoCloseable {
         env.put("SPRING_KAFKA_CONSUMER_PROPERTIES_SESSION_TIMEOUT_MS", "8000");
         env.put("SPRING_KAFKA_CONSUMER_PROPERTIES_HEARTBEAT_INTERVAL_MS", "2000");
         env.putAll(options.workerEnv);
-        return new ServiceProcess("worker-" + index, Path.of(jar("e2e.worker.jar")), options.heapWorker,
-                Signals.freePort(), env, logDir).jvmOptions(jvmOptions());
+        ServiceProcess worker = new ServiceProcess("worker-" + index, Path.of(jar("e2e.worker.jar")),
+                options.heapWorker, Signals.freePort(), env, logDir).jvmOptions(jvmOptions());
+        cacheOf.put(worker, cache);
+        return worker;
     }
 
     private List<String> jvmOptions() {
