@@ -58,6 +58,7 @@ final class Pipeline implements AutoCloseable {
         String heapWorker = "384m";
         String heapIngest = "256m";
         boolean fastJit = true;
+        java.util.function.Consumer<Path> prepareCache = dir -> { };
         final Map<String, String> workerEnv = new LinkedHashMap<>();
         final Map<String, String> ingestEnv = new LinkedHashMap<>();
 
@@ -78,6 +79,12 @@ final class Pipeline implements AutoCloseable {
 
         Options ingestEnv(String name, String value) {
             ingestEnv.put(name, value);
+            return this;
+        }
+
+        /** Runs on each worker's (empty, existing) cache folder before the worker starts: a small mount, say. */
+        Options prepareCache(java.util.function.Consumer<Path> action) {
+            prepareCache = action;
             return this;
         }
 
@@ -244,6 +251,8 @@ final class Pipeline implements AutoCloseable {
         int index = ++workerCount;
         Path cache = home.resolve("cache").resolve("worker-" + index);
         cacheDirs.add(cache);
+        mkdirs(cache);
+        options.prepareCache.accept(cache);
         Map<String, String> env = new LinkedHashMap<>(commonEnv());
         env.put("FORGESYNC_GITHUB_BASE_URL", github.baseUri().toString());
         env.put("FORGESYNC_GITHUB_TOKEN", CANARY);
