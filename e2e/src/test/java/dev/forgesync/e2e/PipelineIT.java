@@ -1,16 +1,20 @@
 package dev.forgesync.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -28,6 +32,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import dev.forgesync.schema.Topics;
 import dev.forgesync.testsupport.GitHttpServer;
 import dev.forgesync.testsupport.Webhooks;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The pipeline across real processes (broker, PostgreSQL, ingest-service, two sync-workers) with faults that
@@ -286,8 +292,8 @@ class PipelineIT {
         assertThat(failures).hasSize(4); // the first attempt and max_retries (3) retries
         List<Duration> gaps = new ArrayList<>();
         for (int i = 1; i < failures.size(); i++) {
-            gaps.add(Duration.between(((java.sql.Timestamp) failures.get(i - 1).get("created_at")).toInstant(),
-                    ((java.sql.Timestamp) failures.get(i).get("created_at")).toInstant()));
+            gaps.add(Duration.between(((Timestamp) failures.get(i - 1).get("created_at")).toInstant(),
+                    ((Timestamp) failures.get(i).get("created_at")).toInstant()));
         }
         assertThat(gaps.get(0)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
         assertThat(gaps.get(1)).isGreaterThanOrEqualTo(Duration.ofMillis(1800));
@@ -321,22 +327,22 @@ class PipelineIT {
     void payloadNamingAnotherCloneHostOrAFileUrlCannotChooseTheSource() throws Exception {
         String name = "security/payload-urls";
         pipeline.createSource(name);
-        java.nio.file.Path evilRoot = java.nio.file.Files.createTempDirectory("e2e-evil-");
+        Path evilRoot = Files.createTempDirectory("e2e-evil-");
         try (GitHttpServer evil = GitHttpServer.builder(evilRoot).start()) {
-            java.nio.file.Path evilRepo = evil.createBareRepository(name);
+            Path evilRepo = evil.createBareRepository(name);
             GitRepos.commit(evilRepo, "master", "evil.txt", "not the source");
             byte[] body = Webhooks.withRepository(Webhooks.payload("push.payload.json"), name, Ledger.githubId(name));
-            tools.jackson.databind.node.ObjectNode root = (tools.jackson.databind.node.ObjectNode)
-                    tools.jackson.databind.json.JsonMapper.builder().build().readTree(body);
-            tools.jackson.databind.node.ObjectNode repo = (tools.jackson.databind.node.ObjectNode) root.get("repository");
+            JsonMapper json = JsonMapper.builder().build();
+            ObjectNode root = (ObjectNode) json.readTree(body);
+            ObjectNode repo = (ObjectNode) root.get("repository");
             repo.put("clone_url", evil.cloneUri(name).toString());
             repo.put("git_url", evil.cloneUri(name).toString());
             repo.put("svn_url", evil.baseUri() + "/" + name);
             repo.put("mirror_url", evilRepo.toUri().toString());
             repo.put("ssh_url", "file://" + evilRepo);
             repo.put("url", evil.baseUri() + "/repos/" + name);
-            byte[] forged = tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsBytes(root);
-            Webhooks.Delivery delivery = new Webhooks.Delivery("push", java.util.UUID.randomUUID().toString(), forged,
+            byte[] forged = json.writeValueAsBytes(root);
+            Webhooks.Delivery delivery = new Webhooks.Delivery("push", UUID.randomUUID().toString(), forged,
                     Webhooks.sign(Pipeline.SECRET, forged));
             assertThat(ledger.send(delivery, name)).isEqualTo(202);
 
@@ -379,7 +385,7 @@ class PipelineIT {
 
     private static byte[] randomBytes(int n) {
         byte[] bytes = new byte[n];
-        new java.util.Random(n).nextBytes(bytes);
+        new Random(n).nextBytes(bytes);
         return bytes;
     }
 }
