@@ -210,8 +210,15 @@ public final class IngestBenchmark {
     }
 
     private static HttpClient http(int threads) {
+        // Daemon threads: the client's executor is never shut down, and non-daemon threads kept the JVM (and so
+        // run-bench.sh, which waits for its output to end) alive after a phase finished.
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(threads)).connectTimeout(Duration.ofSeconds(5)).build();
+                .executor(Executors.newFixedThreadPool(threads, runnable -> {
+                    Thread thread = new Thread(runnable, "bench-http");
+                    thread.setDaemon(true);
+                    return thread;
+                }))
+                .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     private static double percentile(long[] sorted, double p) {

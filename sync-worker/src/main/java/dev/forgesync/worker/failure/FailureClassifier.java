@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.NonTransientDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 
@@ -40,6 +41,9 @@ public final class FailureClassifier {
         }
         if (t instanceof TransientDataAccessException) {
             return new FailureClass.Retryable("database_transient", describe(t));
+        }
+        if (t instanceof DataAccessResourceFailureException) { // connection lost or refused: the database comes back
+            return new FailureClass.Retryable("database_unavailable", describe(t));
         }
         if (t instanceof NonTransientDataAccessException) {
             return new FailureClass.Permanent("database", describe(t));

@@ -124,8 +124,8 @@ final class MirrorCache {
     }
 
     private static Entry entry(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            long bytes = files.filter(Files::isRegularFile).mapToLong(MirrorCache::size).sum();
+        try {
+            long bytes = bytesUnder(dir);
             Path marker = dir.resolve(LAST_USED);
             FileTime used = Files.exists(marker) ? Files.getLastModifiedTime(marker) : FileTime.fromMillis(0);
             return new Entry(dir, bytes, used);
@@ -134,11 +134,27 @@ final class MirrorCache {
         }
     }
 
-    private static long size(Path p) {
-        try {
-            return Files.size(p);
-        } catch (IOException e) {
-            return 0;
-        }
+    /**
+     * Bytes of the regular files under {@code dir}. Files may vanish while it walks (JGit's background gc removes
+     * {@code gc.log.lock}, a fetch replaces a pack): those are skipped, never a failure of the sync closing its
+     * session (Files.walk threw an UncheckedIOException there).
+     */
+    private static long bytesUnder(Path dir) throws IOException {
+        long[] total = {0};
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) {
+                    total[0] += attrs.size();
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+        return total[0];
     }
 }

@@ -31,6 +31,9 @@ class FailureClassifierTest {
                 Arguments.of(new UncheckedIOException(new ConnectException("refused")), "io_error", true),
                 Arguments.of(new QueryTimeoutException("slow"), "database_transient", true),
                 Arguments.of(new DataIntegrityViolationException("constraint"), "database", false),
+                Arguments.of(new org.springframework.jdbc.CannotGetJdbcConnectionException("refused"), "database_unavailable", true),
+                Arguments.of(new org.springframework.dao.DataAccessResourceFailureException("terminating connection due to administrator command"),
+                        "database_unavailable", true),
                 Arguments.of(new IllegalArgumentException("a bug"), "unexpected", true));
     }
 

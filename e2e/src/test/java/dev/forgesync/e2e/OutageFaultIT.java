@@ -1,0 +1,217 @@
+package dev.forgesync.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The longer faults ({@code -Pfaults}): PostgreSQL stopped for tens of seconds under load, a worker stalled
+ * (SIGSTOP) beyond its consumer poll interval, the workers' disk full. The pipeline runs on a private PostgreSQL
+ * cluster (the shared server must never be stopped), with a short sync time limit and poll interval, and each
+ * worker's mirror cache on a 2 MiB tmpfs when this machine lets root mount one.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OutageFaultIT {
+
+    private static final Duration SETTLE = Duration.ofSeconds(120);
+    private static final Path HOME = Path.of("target", "e2e-faults").toAbsolutePath();
+
+    static PrivatePostgres postgres;
+    static Pipeline pipeline;
+    static Ledger ledger;
+    static final List<Path> mounts = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void startThePipelineOnAPrivateCluster() throws Exception {
+        assumeTrue(PrivatePostgres.available(), "needs root and a local PostgreSQL 15 for a private cluster");
+        unmountLeftovers();
+        postgres = PrivatePostgres.start(HOME.resolve("pg"));
+        pipeline = Pipeline.start("faults", Pipeline.options().workers(2).database(postgres.db())
+                .workerEnv("FORGESYNC_SYNC_TIMEOUT", "10s")
+                .workerEnv("SPRING_KAFKA_CONSUMER_PROPERTIES_MAX_POLL_INTERVAL_MS", "25000")
+                .prepareCache(OutageFaultIT::mountSmallTmpfs));
+        ledger = new Ledger(pipeline);
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        mounts.forEach(m -> Signals.run(List.of("umount", "-l", m.toString())));
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void postgresStoppedUnderLoadIngestAnswers503QuicklyAndLosesNothingAcknowledged() throws Exception {
+        List<String> names = List.of("pg/one", "pg/two", "pg/three");
+        names.forEach(pipeline::createSource);
+        names.forEach(n -> assertThat(ledger.push(n)).isEqualTo(202));
+        ledger.balance(SETTLE);
+
+        AtomicBoolean loading = new AtomicBoolean(true);
+        List<Ledger.Entry> duringOutage = new CopyOnWriteArrayList<>();
+        AtomicBoolean outage = new AtomicBoolean();
+        ExecutorService load = Executors.newFixedThreadPool(2);
+        for (int t = 0; t < 2; t++) {
+            int offset = t;
+            load.submit(() -> {
+                for (int i = offset; loading.get(); i += 2) {
+                    String name = names.get(i % names.size());
+                    boolean inOutage = outage.get();
+                    ledger.push(name);
+                    if (inOutage) {
+                        duringOutage.add(ledger.entries().get(ledger.entries().size() - 1));
+                    }
+                    pauseBriefly();
+                }
+                return null;
+            });
+        }
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> ledger.entries().size() > 20);
+            postgres.stopServer();
+            outage.set(true);
+            Instant down = Instant.now();
+            await("20 s of outage under load").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> Duration.between(down, Instant.now()).compareTo(Duration.ofSeconds(20)) >= 0);
+            outage.set(false);
+            postgres.startServer();
+        } finally {
+            loading.set(false);
+            load.shutdown();
+            assertThat(load.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        }
+
+        List<Ledger.Entry> refused = duringOutage.stream().filter(e -> e.lastAnswer() == 503).toList();
+        assertThat(refused).as("deliveries refused with 503 while the database was down").hasSizeGreaterThan(5);
+        refused.forEach(e -> assertThat(e.latencies().get(0)).as("time to a 503").isLessThan(Duration.ofSeconds(3)));
+        assertThat(duringOutage).allSatisfy(e -> assertThat(e.lastAnswer()).isIn(202, 503));
+
+        ledger.balance(SETTLE);
+        names.forEach(n -> assertThat(ledger.status(n)).as(n).isEqualTo("completed"));
+    }
+
+    @Test
+    @Order(2)
+    void workerStalledBeyondItsPollIntervalLosesTheRequestToAnotherWorker() {
+        String name = "stall/sigstop";
+        pipeline.createSource(name);
+        pipeline.github().delay(Duration.ofMillis(1500));
+        ServiceProcess stalled;
+        Instant pausedAt;
+        try {
+            assertThat(ledger.push(name)).isEqualTo(202);
+            stalled = await("a worker fetching " + name).atMost(Duration.ofSeconds(30))
+                    .until(() -> pipeline.workerWithCacheOf(name).orElse(null), w -> w != null);
+            stalled.pause();
+            pausedAt = Instant.now();
+        } finally {
+            pipeline.github().delay(Duration.ZERO);
+        }
+        try {
+            await("another worker completes " + name).atMost(Duration.ofSeconds(90))
+                    .until(() -> "completed".equals(ledger.status(name)));
+            // Frozen beyond max.poll.interval.ms (25 s) and the session timeout (8 s) before it wakes up.
+            await("stalled beyond the poll interval").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> Duration.between(pausedAt, Instant.now()).compareTo(Duration.ofSeconds(30)) >= 0);
+        } finally {
+            stalled.resume();
+        }
+
+        ledger.balance(SETTLE);
+
+        assertThat(ledger.status(name)).isEqualTo("completed");
+        GitRepos.assertFullyConnected(pipeline.mirror(name).orElseThrow());
+        assertThat(pipeline.liveWorkers()).hasSize(2);
+    }
+
+    @Test
+    @Order(3)
+    void fullDiskFailsCleanlyPushesNothingAndSucceedsOnceSpaceReturns() {
+        assumeTrue(mounts.size() == pipeline.workers().size(), "tmpfs could not be mounted on the worker caches");
+        String name = "disk/full";
+        pipeline.createSource(name);
+        GitRepos.commit(pipeline.source(name), "master", "big.bin", randomBytes(4 * 1024 * 1024));
+        mounts.forEach(m -> Signals.runOk(List.of("mount", "-o", "remount,size=2m", m.toString())));
+
+        assertThat(ledger.push(name)).isEqualTo(202);
+        await("a failed sync of " + name).atMost(Duration.ofSeconds(60))
+                .until(() -> !syncFailures(name).isEmpty());
+        assertThat(pipeline.mirror(name).map(GitRepos::refs).orElse(Map.of())).as("refs pushed to OneDev").isEmpty();
+        mounts.forEach(m -> Signals.runOk(List.of("mount", "-o", "remount,size=64m", m.toString())));
+
+        ledger.balance(SETTLE);
+
+        if (!"completed".equals(ledger.status(name))) { // the retries ran out before space returned: an event re-arms
+            assertThat(ledger.push(name)).isEqualTo(202);
+            ledger.balance(SETTLE);
+        }
+        assertThat(ledger.status(name)).isEqualTo("completed");
+        assertThat(syncFailures(name)).extracting(r -> r.get("error_code")).isNotEmpty();
+        GitRepos.assertFullyConnected(pipeline.mirror(name).orElseThrow());
+    }
+
+    private static List<Map<String, Object>> syncFailures(String name) {
+        return pipeline.query("SELECT l.* FROM sync_logs l JOIN repositories r ON r.id = l.repository_id "
+                + "WHERE r.github_full_name = ? AND l.event_type = 'sync_failed' ORDER BY l.id", name);
+    }
+
+    /** Each worker's cache on its own tmpfs (64 MiB while the other scenarios run; 2 MiB for the full disk). */
+    private static void mountSmallTmpfs(Path cache) {
+        try {
+            Signals.runOk(List.of("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", cache.toString()));
+            mounts.add(cache);
+        } catch (RuntimeException e) {
+            System.err.println("e2e: no tmpfs for " + cache + " (" + e.getMessage() + "); the full-disk case is skipped");
+        }
+    }
+
+    private static void unmountLeftovers() {
+        String mounted = Signals.run(List.of("cat", "/proc/mounts"));
+        List<String> ours = new ArrayList<>();
+        for (String line : mounted.split("\n")) {
+            String[] f = line.split(" ");
+            if (f.length > 1 && f[1].contains("/target/e2e/faults/")) {
+                ours.add(f[1]);
+            }
+        }
+        ours.forEach(m -> Signals.run(List.of("umount", "-l", m)));
+    }
+
+    private static void pauseBriefly() {
+        try {
+            Thread.sleep(100); // the load generator's pace, not a wait for a condition
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        new java.util.Random(n).nextBytes(bytes);
+        return bytes;
+    }
+}
