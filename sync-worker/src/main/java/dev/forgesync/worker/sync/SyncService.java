@@ -143,13 +143,28 @@ public class SyncService {
                 throw new RetryableSyncFailure("repository " + row.id() + " failed: " + failure.code());
             }
         }
-        claims.markPermanent(row.id(), SyncStatus.IN_PROGRESS, message);
+        if (!claims.markPermanent(row.id(), SyncStatus.IN_PROGRESS, message)) {
+            claimLost(row, failure, message, took);
+            return;
+        }
         audit.record(row.id(), failedEntry(failure, message, took).with("permanent", true)
                 .with("retryCount", row.retryCount()));
         log.error("repository {} sync failed permanently ({}): {}", row.id(), failure.code(), message);
         metrics.permanentFailure(failure.code());
         metrics.outcome("permanent_failure", took);
         throw new PermanentSyncFailure("repository " + row.id() + " failed permanently: " + failure.code());
+    }
+
+    /**
+     * The row left {@code in_progress} under this sync (it stalled past the time limit and another sync took the
+     * claim over): the failure is this attempt's, not the repository's, so it is recorded as such and the record is
+     * done with; the status belongs to the sync that holds the claim.
+     */
+    private void claimLost(RepositoryRow row, FailureClass failure, String message, Duration took) {
+        audit.record(row.id(), failedEntry(failure, message, took).with("claimLost", true).with("permanent", false));
+        log.warn("repository {} sync failed ({}) after its claim was taken over by another sync; status left to that sync",
+                row.id(), failure.code());
+        metrics.outcome("claim_lost", took);
     }
 
     private static LogEntry failedEntry(FailureClass failure, String message, Duration took) {
