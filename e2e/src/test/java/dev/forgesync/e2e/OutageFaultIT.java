@@ -11,10 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,24 +72,20 @@ class OutageFaultIT {
         names.forEach(n -> assertThat(ledger.push(n)).isEqualTo(202));
         ledger.balance(SETTLE);
 
-        AtomicBoolean loading = new AtomicBoolean(true);
         List<Ledger.Entry> duringOutage = new CopyOnWriteArrayList<>();
         AtomicBoolean outage = new AtomicBoolean();
-        ExecutorService load = Executors.newFixedThreadPool(2);
+        AtomicInteger next = new AtomicInteger();
+        // Two senders, each a delivery every 100 ms after the previous one answered: the load's pace.
+        ScheduledExecutorService load = Executors.newScheduledThreadPool(2);
         for (int t = 0; t < 2; t++) {
-            int offset = t;
-            load.submit(() -> {
-                for (int i = offset; loading.get(); i += 2) {
-                    String name = names.get(i % names.size());
-                    boolean inOutage = outage.get();
-                    ledger.push(name);
-                    if (inOutage) {
-                        duringOutage.add(ledger.entries().get(ledger.entries().size() - 1));
-                    }
-                    pauseBriefly();
+            load.scheduleWithFixedDelay(() -> {
+                String name = names.get(next.getAndIncrement() % names.size());
+                boolean inOutage = outage.get();
+                ledger.push(name);
+                if (inOutage) {
+                    duringOutage.add(ledger.entries().get(ledger.entries().size() - 1));
                 }
-                return null;
-            });
+            }, 0, 100, TimeUnit.MILLISECONDS);
         }
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> ledger.entries().size() > 20);
@@ -100,7 +97,6 @@ class OutageFaultIT {
             outage.set(false);
             postgres.startServer();
         } finally {
-            loading.set(false);
             load.shutdown();
             assertThat(load.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
         }
@@ -199,14 +195,6 @@ class OutageFaultIT {
             }
         }
         ours.forEach(m -> Signals.run(List.of("umount", "-l", m)));
-    }
-
-    private static void pauseBriefly() {
-        try {
-            Thread.sleep(100); // the load generator's pace, not a wait for a condition
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static byte[] randomBytes(int n) {
