@@ -26,12 +26,14 @@ final class SignatureVerifier {
         }
     }
 
-    private final SecretKeySpec current;
-    private final SecretKeySpec previous;
+    // One initialised Mac per thread and secret: Mac.getInstance (provider lookup) and init (key schedule) per
+    // request cost more than the HMAC of a typical payload. doFinal resets the Mac for its next use.
+    private final ThreadLocal<Mac> current;
+    private final ThreadLocal<Mac> previous;
 
     SignatureVerifier(String secret, String previousSecret) {
-        this.current = key(secret);
-        this.previous = previousSecret == null || previousSecret.isBlank() ? null : key(previousSecret);
+        this.current = macs(key(secret));
+        this.previous = previousSecret == null || previousSecret.isBlank() ? null : macs(key(previousSecret));
     }
 
     Match verify(String header, byte[] body) {
@@ -62,11 +64,20 @@ final class SignatureVerifier {
         }
     }
 
-    private static byte[] hmac(SecretKeySpec key, byte[] body) {
+    private static byte[] hmac(ThreadLocal<Mac> mac, byte[] body) {
+        return mac.get().doFinal(body);
+    }
+
+    private static ThreadLocal<Mac> macs(SecretKeySpec key) {
+        mac(key); // fails at start-up, not on the first request, if HmacSHA256 or the key is unusable
+        return ThreadLocal.withInitial(() -> mac(key));
+    }
+
+    private static Mac mac(SecretKeySpec key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            return mac.doFinal(body);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }

@@ -8,6 +8,7 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -51,7 +52,7 @@ class WebhookController {
     }
 
     @PostMapping("/webhooks/github")
-    ResponseEntity<Map<String, Object>> receive(HttpServletRequest request) throws IOException {
+    ResponseEntity<byte[]> receive(HttpServletRequest request) throws IOException {
         String event = requiredHeader(request, EVENT, 50);
         String deliveryId = requiredHeader(request, DELIVERY, 100);
         byte[] body = RequestBody.read(request.getInputStream(), request.getContentLengthLong(), maxBodySize);
@@ -61,7 +62,10 @@ class WebhookController {
         DeliveryOutcome outcome = deliveries.receive(
                 new IncomingDelivery(deliveryId, event, signature, json, intent, Instant.now()));
         metrics.delivery(event, outcome.name());
-        return ResponseEntity.status(status(event, outcome)).body(answer(outcome));
+        // The answer is serialised here and sent as bytes with its type set: the message-converter path (generic type
+        // resolution, content negotiation, a Jackson generator per request) cost about a tenth of the request's CPU.
+        return ResponseEntity.status(status(event, outcome)).contentType(MediaType.APPLICATION_JSON)
+                .body(JSON.writeValueAsBytes(answer(outcome)));
     }
 
     private static String requiredHeader(HttpServletRequest request, String name, int maxLength) {
