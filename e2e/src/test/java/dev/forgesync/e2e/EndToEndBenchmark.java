@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -310,18 +309,9 @@ public final class EndToEndBenchmark {
     }
 
     private static void waitUntil(Duration atMost, BooleanSupplier condition, long pollMs) {
-        Instant giveUp = Instant.now().plus(atMost);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(giveUp)) {
-                throw new IllegalStateException("benchmark condition not reached within " + atMost);
-            }
-            try {
-                Thread.sleep(pollMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        org.awaitility.Awaitility.await("benchmark condition").atMost(atMost)
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(pollMs))
+                .until(condition::getAsBoolean);
     }
 
     private static int intArg(String[] args, int index, int fallback) {

@@ -54,34 +54,30 @@ final class Signals {
 
     /** Runs a command and fails, with its output, unless it exits with 0. */
     static String runOk(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(90, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(command + " did not finish");
-            }
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " exited with " + p.exitValue() + ":\n" + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        Finished done = execute(command, 90);
+        if (done.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " exited with " + done.exitValue() + ":\n" + done.output());
         }
+        return done.output();
     }
 
+    /** Runs a command and returns its output, whatever its exit code. */
     static String run(List<String> command) {
+        return execute(command, 30).output();
+    }
+
+    private record Finished(int exitValue, String output) {
+    }
+
+    private static Finished execute(List<String> command, int timeoutSeconds) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException(command + " did not finish");
             }
-            return out;
+            return new Finished(p.exitValue(), out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
