@@ -1,94 +1,355 @@
 package dev.forgesync.ingest.delivery;
 
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import org.postgresql.util.PSQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.forgesync.ingest.github.EventIntent;
+import dev.forgesync.ingest.github.GithubRepository;
 import dev.forgesync.ingest.publish.PendingPublication;
 import dev.forgesync.ingest.publish.SyncRequestPublisher;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Stores one delivery and its effect on {@code repositories} in one transaction, then hands the sync request to the
- * publisher after the commit. The committed row is the durability: the answer never waits for Kafka, and a request
- * the publisher could not send is published by the relay.
+ * Stores deliveries and their effect on {@code repositories}, then hands the sync requests to the publisher after
+ * the commit. The committed row is the durability: an answer never comes before its commit and never waits for
+ * Kafka; a request the publisher could not send is published by the relay.
+ *
+ * <p>Group commit: a request thread queues its delivery and waits; writer threads take everything queued meanwhile
+ * (up to {@code forgesync.store.max-batch}) and store it in one transaction with a fixed number of statements (which
+ * delivery ids are stored already, the repositories' effects, one multi-row INSERT), then answer each request. Under
+ * load many deliveries share one commit and a handful of round trips; alone, a delivery is a batch of one. A batch
+ * keeps the one-at-a-time rules: a duplicate delivery id changes nothing (not even its neighbours: the registry's
+ * effects are applied only for the new ones), effects apply in arrival order, a delivery whose storing fails for its
+ * own reasons is retried alone so it cannot fail the others, and a database that cannot be reached fails the batch
+ * promptly (503).
  */
 @Service
-public class DeliveryService {
+@EnableConfigurationProperties(StoreProperties.class)
+public class DeliveryService implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
+
+    /** A batch that met a concurrent insert of one of its delivery ids is stored again, at most this often. */
+    private static final int CONCURRENT_RETRIES = 3;
 
     private final TransactionTemplate transaction;
     private final WebhookEventStore events;
     private final RepositoryRegistry repositories;
     private final SyncRequestPublisher publisher;
+    private final StoreProperties properties;
+    private final BlockingQueue<Queued> queue;
+    private final DistributionSummary batchSizes;
+    private final List<Thread> writers = new ArrayList<>();
+    private volatile boolean running = true;
 
     DeliveryService(TransactionTemplate transaction, WebhookEventStore events, RepositoryRegistry repositories,
-            SyncRequestPublisher publisher) {
+            SyncRequestPublisher publisher, StoreProperties properties, MeterRegistry meters) {
         this.transaction = transaction;
         this.events = events;
         this.repositories = repositories;
         this.publisher = publisher;
-    }
-
-    public DeliveryOutcome receive(IncomingDelivery delivery) {
-        Stored stored = transaction.execute(status -> store(delivery, status));
-        if (stored.publication() != null) {
-            publisher.publishAfterCommit(stored.publication());
+        this.properties = properties;
+        this.queue = new ArrayBlockingQueue<>(properties.queueCapacity());
+        this.batchSizes = DistributionSummary.builder("forgesync.store.batch.size")
+                .description("Deliveries stored per transaction (group commit)").register(meters);
+        Gauge.builder("forgesync.store.queue", queue, BlockingQueue::size)
+                .description("Deliveries waiting for a writer").register(meters);
+        for (int i = 0; i < properties.writers(); i++) {
+            Thread writer = new Thread(this::write, "delivery-writer-" + i);
+            writer.setDaemon(true);
+            writer.start();
+            writers.add(writer);
         }
-        log.info("delivery {} event {}: {}{}", delivery.deliveryId(), delivery.event(), stored.outcome().name(),
-                stored.outcome().reason() == null ? "" : " (" + stored.outcome().reason() + ")");
-        return stored.outcome();
     }
 
-    private Stored store(IncomingDelivery delivery, TransactionStatus status) {
-        EventIntent intent = delivery.intent();
+    /**
+     * Stores the delivery (with whatever else is being stored at the time) and returns what it came to once that is
+     * committed. Throws a data-access exception the endpoint answers with 503 when the database cannot be reached,
+     * the queue is full or the commit does not come within {@code forgesync.store.timeout}.
+     */
+    public DeliveryOutcome receive(IncomingDelivery delivery) {
+        var queued = new Queued(delivery, new CompletableFuture<>());
+        if (!running || !queue.offer(queued)) {
+            throw new TransientDataAccessResourceException(
+                    running ? "the store queue is full (" + properties.queueCapacity() + " deliveries waiting)"
+                            : "the service is stopping");
+        }
+        DeliveryOutcome outcome = await(queued);
+        log.info("delivery {} event {}: {}{}", delivery.deliveryId(), delivery.event(), outcome.name(),
+                outcome.reason() == null ? "" : " (" + outcome.reason() + ")");
+        return outcome;
+    }
+
+    private DeliveryOutcome await(Queued queued) {
+        try {
+            return queued.answer().get(properties.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new QueryTimeoutException("the delivery was not committed within " + properties.timeout()
+                    + "; a redelivery finds it if it was committed later");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientDataAccessResourceException("interrupted while the delivery was stored", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    // ---- writer threads ----
+
+    private void write() {
+        List<Queued> batch = new ArrayList<>(properties.maxBatch());
+        while (running || !queue.isEmpty()) {
+            try {
+                Queued first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, properties.maxBatch() - 1);
+                batchSizes.record(batch.size());
+                store(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | Error e) {
+                // store() answers every delivery itself; this is a last resort so no request waits for nothing.
+                log.error("delivery writer: a batch of {} failed unexpectedly", batch.size(), e);
+                batch.forEach(queued -> queued.answer().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /** Stores a batch and answers each of its deliveries. */
+    private void store(List<Queued> batch) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Stored stored = transaction.execute(status -> storeAll(batch));
+                if (!stored.publications().isEmpty()) {
+                    publisher.publishAllAfterCommit(stored.publications());
+                }
+                stored.outcomes().forEach((queued, outcome) -> queued.answer().complete(outcome));
+                return;
+            } catch (ConcurrentDuplicate | ConcurrencyFailureException e) {
+                if (attempt < CONCURRENT_RETRIES) {
+                    log.debug("batch of {} met a concurrent transaction, storing it again: {}", batch.size(), e.toString());
+                    continue;
+                }
+                failOrSplit(batch, e);
+                return;
+            } catch (RuntimeException e) {
+                failOrSplit(batch, e);
+                return;
+            }
+        }
+    }
+
+    /**
+     * A database that cannot be reached fails every delivery of the batch at once (each answered 503); any other
+     * failure is retried one delivery at a time, so only the delivery that causes it fails.
+     */
+    private void failOrSplit(List<Queued> batch, RuntimeException e) {
+        if (unavailable(e)) {
+            batch.forEach(queued -> queued.answer().completeExceptionally(e));
+        } else if (batch.size() == 1) {
+            storeRefused(batch.get(0), e);
+        } else {
+            log.warn("a batch of {} deliveries failed, storing them one at a time: {}", batch.size(), e.toString());
+            for (Queued queued : batch) {
+                store(List.of(queued));
+            }
+        }
+    }
+
+    /**
+     * A delivery whose effect the database refuses for its own reasons (say a default branch longer than the column
+     * allows) is still stored, as invalid with that reason and without its effect: nothing is lost, an operator sees
+     * why. Only when even that fails is the request answered with an error.
+     */
+    private void storeRefused(Queued queued, RuntimeException refusal) {
+        IncomingDelivery delivery = queued.delivery();
+        String reason = "the database refused its effect: " + databaseReason(refusal);
+        log.warn("delivery {} event {}: {}", delivery.deliveryId(), delivery.event(), reason);
+        try {
+            DeliveryOutcome outcome = transaction.execute(status -> events.insertAll(
+                    List.of(new WebhookEventStore.Row(delivery, null, "invalid: " + reason))).isEmpty()
+                    ? new DeliveryOutcome.Duplicate(delivery.deliveryId())
+                    : new DeliveryOutcome.Invalid(delivery.deliveryId(), reason));
+            queued.answer().complete(outcome);
+        } catch (RuntimeException e) {
+            log.error("delivery {} event {}: could not be stored", delivery.deliveryId(), delivery.event(), refusal);
+            queued.answer().completeExceptionally(refusal);
+        }
+    }
+
+    /** PostgreSQL's own message (never its detail, which can quote values), else the exception's type. */
+    private static String databaseReason(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+                return psql.getServerErrorMessage().getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
+    }
+
+    private static boolean unavailable(RuntimeException e) {
+        return e instanceof CannotCreateTransactionException || e instanceof DataAccessResourceFailureException
+                || e instanceof TransientDataAccessResourceException || e instanceof QueryTimeoutException
+                || e instanceof RecoverableDataAccessException;
+    }
+
+    /** One transaction: which ids are new, their effects in arrival order, their rows in one INSERT. */
+    private Stored storeAll(List<Queued> batch) {
+        Map<String, Queued> firsts = new LinkedHashMap<>();
+        for (Queued queued : batch) {
+            firsts.putIfAbsent(queued.delivery().deliveryId(), queued);
+        }
+        Set<String> storedBefore = events.stored(firsts.keySet());
+        List<Queued> fresh = firsts.values().stream()
+                .filter(queued -> !storedBefore.contains(queued.delivery().deliveryId())).toList();
+
+        Map<Queued, Effect> effects = applyEffects(fresh);
+        List<WebhookEventStore.Row> rows = new ArrayList<>(fresh.size());
+        for (Queued queued : fresh) {
+            Effect effect = effects.get(queued);
+            rows.add(new WebhookEventStore.Row(queued.delivery(), effect.repositoryId(), effect.processingError()));
+        }
+        Map<String, Long> inserted = rows.isEmpty() ? Map.of() : events.insertAll(rows);
+        if (inserted.size() != rows.size()) {
+            // Another transaction stored one of these ids after the check above: the effects applied for it must
+            // not stay, so the whole batch is rolled back and stored again (the check then finds that id).
+            throw new ConcurrentDuplicate();
+        }
+
+        Map<Queued, DeliveryOutcome> outcomes = new IdentityHashMap<>();
+        List<PendingPublication> publications = new ArrayList<>();
+        for (Queued queued : batch) {
+            IncomingDelivery delivery = queued.delivery();
+            Effect effect = firsts.get(delivery.deliveryId()) == queued ? effects.get(queued) : null;
+            if (effect == null) {
+                outcomes.put(queued, new DeliveryOutcome.Duplicate(delivery.deliveryId()));
+                continue;
+            }
+            outcomes.put(queued, effect.outcome());
+            if (effect.outcome() instanceof DeliveryOutcome.Accepted accepted) {
+                publications.add(new PendingPublication(inserted.get(delivery.deliveryId()), accepted.repositoryId(),
+                        ((EventIntent.Sync) delivery.intent()).repository().fullName(), delivery.event(),
+                        delivery.deliveryId(), delivery.receivedAt()));
+            }
+        }
+        return new Stored(outcomes, publications);
+    }
+
+    /**
+     * Each new delivery's effect on {@code repositories}, in arrival order. Consecutive plain syncs (the common case:
+     * pushes and stars) touch the registry together; renames, transfers and deletions one at a time, in their place.
+     */
+    private Map<Queued, Effect> applyEffects(List<Queued> fresh) {
+        Map<Queued, Effect> effects = new IdentityHashMap<>();
+        List<Queued> plainSyncs = new ArrayList<>();
+        for (Queued queued : fresh) {
+            IncomingDelivery delivery = queued.delivery();
+            EventIntent intent = delivery.intent();
+            if (intent instanceof EventIntent.Sync sync && !sync.refresh()) {
+                plainSyncs.add(queued);
+                continue;
+            }
+            registerAll(plainSyncs, effects);
+            effects.put(queued, effect(delivery, intent));
+        }
+        registerAll(plainSyncs, effects);
+        return effects;
+    }
+
+    /** The effect of a delivery that is not a plain sync. */
+    private Effect effect(IncomingDelivery delivery, EventIntent intent) {
         if (intent instanceof EventIntent.Sync sync) {
-            return storeSync(delivery, sync, status);
+            return accepted(delivery, repositories.registerOrRearm(sync.repository(), sync.refresh()));
         }
         if (intent instanceof EventIntent.StopSyncing stop) {
             Long repositoryId = repositories.stopSyncing(stop.repository(), stop.reason()).orElse(null);
             String reason = stop.reason() + (repositoryId == null ? ": repository not registered" : ": syncing stopped, mirror kept");
-            return storeFinal(delivery, repositoryId, reason, new DeliveryOutcome.Stopped(delivery.deliveryId(), reason), status);
+            return new Effect(repositoryId, reason, new DeliveryOutcome.Stopped(delivery.deliveryId(), reason));
         }
         if (intent instanceof EventIntent.Ignore ignore) {
-            return storeFinal(delivery, null, "ignored: " + ignore.reason(),
-                    new DeliveryOutcome.Ignored(delivery.deliveryId(), ignore.reason()), status);
+            return new Effect(null, "ignored: " + ignore.reason(), new DeliveryOutcome.Ignored(delivery.deliveryId(), ignore.reason()));
         }
         EventIntent.Invalid invalid = (EventIntent.Invalid) intent;
-        return storeFinal(delivery, null, "invalid: " + invalid.reason(),
-                new DeliveryOutcome.Invalid(delivery.deliveryId(), invalid.reason()), status);
+        return new Effect(null, "invalid: " + invalid.reason(), new DeliveryOutcome.Invalid(delivery.deliveryId(), invalid.reason()));
     }
 
-    private Stored storeSync(IncomingDelivery delivery, EventIntent.Sync sync, TransactionStatus status) {
-        long repositoryId = repositories.registerOrRearm(sync.repository(), sync.refresh());
-        Optional<Long> row = events.insert(delivery, repositoryId, null);
-        if (row.isEmpty()) {
-            return duplicate(delivery, status);
+    private void registerAll(List<Queued> plainSyncs, Map<Queued, Effect> effects) {
+        if (plainSyncs.isEmpty()) {
+            return;
         }
-        var publication = new PendingPublication(row.get(), repositoryId, sync.repository().fullName(),
-                delivery.event(), delivery.deliveryId(), delivery.receivedAt());
-        return new Stored(new DeliveryOutcome.Accepted(delivery.deliveryId(), repositoryId), publication);
-    }
-
-    private Stored storeFinal(IncomingDelivery delivery, Long repositoryId, String processingError,
-            DeliveryOutcome outcome, TransactionStatus status) {
-        if (events.insert(delivery, repositoryId, processingError).isEmpty()) {
-            return duplicate(delivery, status);
+        Map<String, Long> ids = repositories.registerOrRearmAll(plainSyncs.stream().map(DeliveryService::repository).toList());
+        for (Queued queued : plainSyncs) {
+            effects.put(queued, accepted(queued.delivery(), ids.get(repository(queued).htmlUrl())));
         }
-        return new Stored(outcome, null);
+        plainSyncs.clear();
     }
 
-    /** A redelivery: undo the effect applied before the insert found the delivery id taken. */
-    private static Stored duplicate(IncomingDelivery delivery, TransactionStatus status) {
-        status.setRollbackOnly();
-        return new Stored(new DeliveryOutcome.Duplicate(delivery.deliveryId()), null);
+    private static GithubRepository repository(Queued queued) {
+        return ((EventIntent.Sync) queued.delivery().intent()).repository();
     }
 
-    private record Stored(DeliveryOutcome outcome, PendingPublication publication) {
+    private static Effect accepted(IncomingDelivery delivery, long repositoryId) {
+        return new Effect(repositoryId, null, new DeliveryOutcome.Accepted(delivery.deliveryId(), repositoryId));
+    }
+
+    @Override
+    public void destroy() throws InterruptedException {
+        running = false;
+        for (Thread writer : writers) {
+            writer.join(properties.timeout().toMillis());
+        }
+    }
+
+    /** A delivery waiting for its batch's commit. */
+    private record Queued(IncomingDelivery delivery, CompletableFuture<DeliveryOutcome> answer) {
+    }
+
+    /** What a new delivery does: its row's repository and processing error, and its outcome. */
+    private record Effect(Long repositoryId, String processingError, DeliveryOutcome outcome) {
+    }
+
+    private record Stored(Map<Queued, DeliveryOutcome> outcomes, List<PendingPublication> publications) {
+    }
+
+    /** One of the batch's delivery ids was inserted by a concurrent transaction after this one checked it. */
+    private static final class ConcurrentDuplicate extends RuntimeException {
+        ConcurrentDuplicate() {
+            super("a delivery id of the batch was stored concurrently", null, false, false);
+        }
     }
 }

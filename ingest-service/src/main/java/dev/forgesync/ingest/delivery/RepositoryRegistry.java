@@ -1,8 +1,17 @@
 package dev.forgesync.ingest.delivery;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -23,6 +32,20 @@ class RepositoryRegistry {
     private static final String FIND_BY_URL = KNOWN + " WHERE github_url = :url";
 
     private static final String FIND_BY_GITHUB_ID = KNOWN + " WHERE github_repo_id = :githubRepoId ORDER BY id LIMIT 1";
+
+    /** {@link #KNOWN} with the keys a batch matches rows by. */
+    private static final String KNOWN_KEYED = """
+            SELECT id, github_url, github_repo_id,
+                   sync_status IN ('completed', 'failed', 'permanent_failure') AS rearmable,
+                   COALESCE(metadata -> 'sync_stopped' IS NOT NULL, FALSE) AS stopped
+            FROM repositories""";
+
+    private static final String INSERT_COLUMNS = """
+            INSERT INTO repositories (github_url, github_repo_name, github_owner, github_full_name, github_repo_id,
+                                      github_default_branch, github_is_private, github_size_kb, metadata, sync_status)
+            VALUES """;
+
+    private static final String INSERT_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), 'pending')";
 
     private static final String INSERT = """
             INSERT INTO repositories (github_url, github_repo_name, github_owner, github_full_name, github_repo_id,
@@ -87,6 +110,96 @@ class RepositoryRegistry {
             jdbc.sql(REARM).param("id", row.id()).update();
         }
         return row.id();
+    }
+
+    /**
+     * {@link #registerOrRearm} without refresh for the repositories of many deliveries at once, with a statement count
+     * independent of their number: one SELECT by URL (and one by GitHub id for those not found), one multi-row INSERT
+     * for the new ones, one guarded UPDATE each to resume and to re-arm. The same rules as one at a time: a row found
+     * by URL, else by GitHub id (a renamed repository's old name), else registered as pending; a stopped row
+     * resumes; a completed or failed row is re-armed. Rows are written in id (or URL) order, so two concurrent
+     * batches lock them in the same order.
+     *
+     * @return the repository id by each repository's {@link GithubRepository#htmlUrl()}
+     */
+    Map<String, Long> registerOrRearmAll(Collection<GithubRepository> repos) {
+        Map<String, GithubRepository> byUrl = new TreeMap<>();
+        repos.forEach(repo -> byUrl.putIfAbsent(repo.htmlUrl(), repo));
+        Map<String, Known> known = new HashMap<>();
+        for (KeyedKnown row : jdbc.sql(KNOWN_KEYED + " WHERE github_url IN (:urls)").param("urls", byUrl.keySet())
+                .query(RepositoryRegistry::keyed).list()) {
+            known.put(row.url(), row.known());
+        }
+        List<GithubRepository> notFound = byUrl.values().stream().filter(r -> !known.containsKey(r.htmlUrl())).toList();
+        if (!notFound.isEmpty()) {
+            Map<Long, Known> byGithubId = new HashMap<>();
+            for (KeyedKnown row : jdbc.sql(KNOWN_KEYED + " WHERE github_repo_id IN (:ids) ORDER BY id")
+                    .param("ids", notFound.stream().map(GithubRepository::githubRepoId).toList())
+                    .query(RepositoryRegistry::keyed).list()) {
+                byGithubId.putIfAbsent(row.githubRepoId(), row.known());
+            }
+            List<GithubRepository> unknown = new ArrayList<>();
+            for (GithubRepository repo : notFound) {
+                Known row = byGithubId.get(repo.githubRepoId());
+                if (row == null) {
+                    unknown.add(repo);
+                } else {
+                    known.put(repo.htmlUrl(), row);
+                }
+            }
+            if (!unknown.isEmpty()) {
+                known.putAll(insertAll(unknown));
+            }
+        }
+        List<Long> stopped = known.values().stream().filter(Known::stopped).map(Known::id).distinct().sorted().toList();
+        if (!stopped.isEmpty()) {
+            jdbc.sql(RESUME.replace("id = :id", "id IN (:ids)")).param("ids", stopped).update();
+        }
+        List<Long> rearmable = known.values().stream().filter(Known::rearmable).map(Known::id).distinct().sorted().toList();
+        if (!rearmable.isEmpty()) {
+            jdbc.sql(REARM.replace("id = :id", "id IN (:ids)")).param("ids", rearmable).update();
+        }
+        Map<String, Long> ids = new HashMap<>();
+        known.forEach((url, row) -> ids.put(url, row.id()));
+        return ids;
+    }
+
+    /** New repositories in one INSERT; a URL registered meanwhile by another transaction is read back. */
+    private Map<String, Known> insertAll(List<GithubRepository> repos) {
+        StringBuilder sql = new StringBuilder(INSERT_COLUMNS);
+        List<Object> params = new ArrayList<>(repos.size() * 9);
+        for (GithubRepository repo : repos) {
+            sql.append(params.isEmpty() ? "" : ", ").append(INSERT_ROW);
+            params.add(repo.htmlUrl());
+            params.add(repo.name());
+            params.add(repo.owner());
+            params.add(repo.fullName());
+            params.add(repo.githubRepoId());
+            params.add(new SqlParameterValue(Types.VARCHAR, repo.defaultBranch()));
+            params.add(repo.isPrivate());
+            params.add(new SqlParameterValue(Types.INTEGER, repo.sizeKb()));
+            params.add(repo.metadataJson());
+        }
+        sql.append(" ON CONFLICT (github_url) DO NOTHING RETURNING id, github_url");
+        Map<String, Known> inserted = new HashMap<>();
+        jdbc.sql(sql.toString()).params(params).query((rs, n) -> inserted.put(rs.getString(2), new Known(rs.getLong(1), false, false))).list();
+        List<String> raced = repos.stream().map(GithubRepository::htmlUrl).filter(url -> !inserted.containsKey(url)).toList();
+        if (!raced.isEmpty()) {
+            for (KeyedKnown row : jdbc.sql(KNOWN_KEYED + " WHERE github_url IN (:urls)").param("urls", raced)
+                    .query(RepositoryRegistry::keyed).list()) {
+                inserted.put(row.url(), row.known());
+            }
+        }
+        return inserted;
+    }
+
+    private static KeyedKnown keyed(ResultSet rs, int rowNum) throws SQLException {
+        long githubRepoId = rs.getLong("github_repo_id");
+        return new KeyedKnown(rs.getString("github_url"), rs.wasNull() ? null : githubRepoId,
+                new Known(rs.getLong("id"), rs.getBoolean("rearmable"), rs.getBoolean("stopped")));
+    }
+
+    private record KeyedKnown(String url, Long githubRepoId, Known known) {
     }
 
     /** A known row as read before the change; the guarded UPDATEs still decide. */

@@ -2,9 +2,16 @@ package dev.forgesync.ingest.delivery;
 
 import java.sql.Types;
 import java.time.ZoneOffset;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -12,13 +19,12 @@ import org.springframework.stereotype.Component;
 @Component
 class WebhookEventStore {
 
-    private static final String INSERT = """
+    private static final String INSERT_COLUMNS = """
             INSERT INTO webhook_events (event_id, event_type, delivery_id, payload, signature, processed,
                                         processing_error, received_at, processed_at, repository_id)
-            VALUES (:deliveryId, :eventType, :deliveryId, CAST(:payload AS jsonb), :signature, :processed,
-                    :processingError, :receivedAt, CASE WHEN :processed THEN NOW() END, :repositoryId)
-            ON CONFLICT (event_id) DO NOTHING
-            RETURNING id""";
+            VALUES """;
+
+    private static final String INSERT_ROW = "(?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, CASE WHEN ? THEN NOW() END, ?)";
 
     /** A JSON {@code \\u0000} escape (not preceded by an odd run of backslashes), which jsonb cannot store. */
     private static final Pattern NUL_ESCAPE = Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
@@ -29,22 +35,44 @@ class WebhookEventStore {
         this.jdbc = jdbc;
     }
 
+    /** One row of a batch: {@code processingError} non-null means the row is final ({@code processed = true}); null
+     * means a sync request is still to be published. */
+    record Row(IncomingDelivery delivery, Long repositoryId, String processingError) {
+    }
+
+    /** The delivery ids among these that are stored already. */
+    Set<String> stored(Collection<String> deliveryIds) {
+        return new HashSet<>(jdbc.sql("SELECT event_id FROM webhook_events WHERE event_id IN (:ids)")
+                .param("ids", deliveryIds).query(String.class).list());
+    }
+
     /**
-     * Inserts the delivery's row; empty when its delivery id is stored already. {@code processingError} non-null
-     * means the row is final ({@code processed = true}); null means a sync request is still to be published.
+     * Inserts the rows in one statement, in their order (so their ids follow arrival); a delivery id stored already
+     * is skipped. Returns the new row id by delivery id.
      */
-    Optional<Long> insert(IncomingDelivery delivery, Long repositoryId, String processingError) {
-        return jdbc.sql(INSERT)
-                .param("deliveryId", delivery.deliveryId())
-                .param("eventType", delivery.event())
-                .param("payload", storable(delivery.payloadJson()))
-                .param("signature", delivery.signature())
-                .param("processed", processingError != null, Types.BOOLEAN)
-                .param("processingError", processingError, Types.VARCHAR)
-                .param("receivedAt", delivery.receivedAt().atOffset(ZoneOffset.UTC))
-                .param("repositoryId", repositoryId, Types.INTEGER)
-                .query(Long.class)
-                .optional();
+    Map<String, Long> insertAll(List<Row> rows) {
+        StringBuilder sql = new StringBuilder(INSERT_COLUMNS.length() + rows.size() * (INSERT_ROW.length() + 2) + 64)
+                .append(INSERT_COLUMNS);
+        List<Object> params = new ArrayList<>(rows.size() * 10);
+        for (Row row : rows) {
+            IncomingDelivery delivery = row.delivery();
+            boolean processed = row.processingError() != null;
+            sql.append(params.isEmpty() ? "" : ", ").append(INSERT_ROW);
+            params.add(delivery.deliveryId());
+            params.add(delivery.event());
+            params.add(delivery.deliveryId());
+            params.add(storable(delivery.payloadJson()));
+            params.add(delivery.signature());
+            params.add(processed);
+            params.add(new SqlParameterValue(Types.VARCHAR, row.processingError()));
+            params.add(delivery.receivedAt().atOffset(ZoneOffset.UTC));
+            params.add(processed);
+            params.add(new SqlParameterValue(Types.INTEGER, row.repositoryId()));
+        }
+        sql.append(" ON CONFLICT (event_id) DO NOTHING RETURNING id, event_id");
+        Map<String, Long> inserted = new HashMap<>();
+        jdbc.sql(sql.toString()).params(params).query((rs, n) -> inserted.put(rs.getString(2), rs.getLong(1))).list();
+        return inserted;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.forgesync.ingest.publish;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -47,7 +48,7 @@ public class SyncRequestPublisher implements DisposableBean {
         this.brokerDownBackoff = properties.brokerDownBackoff();
         this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(properties.queueCapacity()), r -> new Thread(r, "sync-request-publisher"),
-                (task, pool) -> countDeferred());
+                (task, pool) -> deferredTask(task));
         this.lag = Timer.builder("forgesync.publish.lag")
                 .description("Time from receiving a webhook to the broker's ack of its sync request")
                 .publishPercentileHistogram().register(meters);
@@ -59,15 +60,41 @@ public class SyncRequestPublisher implements DisposableBean {
 
     /** Publishes after the row's commit and marks it processed on the ack; failures are left to the relay. */
     public void publishAfterCommit(PendingPublication pending) {
+        publishAllAfterCommit(List.of(pending));
+    }
+
+    /** {@link #publishAfterCommit} for the accepted deliveries of one commit, as one task of the publisher thread. */
+    public void publishAllAfterCommit(List<PendingPublication> pendings) {
         if (brokerRecentlyFailed()) {
-            countDeferred();
+            deferred.increment(pendings.size());
             return;
         }
-        executor.execute(() -> send(pending).thenAccept(acked -> {
-            if (acked) {
-                marker.acknowledged(pending.eventRowId());
+        executor.execute(new PublishTask(pendings));
+    }
+
+    /** Sends each request and marks its row processed on the ack; a rejected task counts its requests deferred. */
+    private final class PublishTask implements Runnable {
+
+        private final List<PendingPublication> pendings;
+
+        PublishTask(List<PendingPublication> pendings) {
+            this.pendings = pendings;
+        }
+
+        @Override
+        public void run() {
+            for (PendingPublication pending : pendings) {
+                send(pending).thenAccept(acked -> {
+                    if (acked) {
+                        marker.acknowledged(pending.eventRowId());
+                    }
+                });
             }
-        }));
+        }
+    }
+
+    private void deferredTask(Runnable task) {
+        deferred.increment(task instanceof PublishTask publish ? publish.pendings.size() : 1);
     }
 
     /** Sends one request; the future completes on the broker's ack (it never completes exceptionally). */
@@ -106,9 +133,6 @@ public class SyncRequestPublisher implements DisposableBean {
         return record;
     }
 
-    private void countDeferred() {
-        deferred.increment();
-    }
 
     @Override
     public void destroy() throws InterruptedException {
