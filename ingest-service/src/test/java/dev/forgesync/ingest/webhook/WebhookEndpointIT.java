@@ -328,7 +328,9 @@ class WebhookEndpointIT {
         assertThat(readiness.statusCode()).isEqualTo(200);
         assertThat(readiness.body()).contains("\"db\"").doesNotContain("\"kafka\"");
         assertThat(prometheus.body()).contains("forgesync_webhook_deliveries_total", "outcome=\"accepted\"",
-                "forgesync_webhook_signature_matches_total");
+                "forgesync_webhook_signature_matches_total", "forgesync_store_batch_size_count", "forgesync_store_queue");
+        assertThat(prometheus.body()).as("the endpoint's requests are timed under their path")
+                .containsPattern("http_server_requests_seconds_count\\{[^}]*uri=\"/webhooks/github\"");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(http.send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "prometheus")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body()).contains("forgesync_publish_lag_seconds_count"));

@@ -1,0 +1,23 @@
+package dev.forgesync.ingest.webhook;
+
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.forgesync.ingest.delivery.DeliveryService;
+import dev.forgesync.ingest.github.GithubEvents;
+
+/** The webhook endpoint, mapped to its one path beside the DispatcherServlet (see {@link WebhookServlet}). */
+@Configuration(proxyBeanMethods = false)
+class WebhookEndpointConfiguration {
+
+    @Bean
+    ServletRegistrationBean<WebhookServlet> webhookServlet(SignatureVerifier verifier, GithubEvents events,
+            DeliveryService deliveries, WebhookMetrics metrics, WebhookProperties properties) {
+        var registration = new ServletRegistrationBean<>(
+                new WebhookServlet(verifier, events, deliveries, metrics, properties), WebhookServlet.PATH);
+        registration.setName("webhookServlet");
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+}
