@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,8 +32,10 @@ import dev.forgesync.testsupport.Webhooks;
  * Load generator for ingest-service (not a test: run by {@code ingest-service/bench/run-bench.sh}).
  *
  * <pre>
- * raw-insert --jdbc-url U --clients 16 --seconds 15
- *                                        single-row INSERT commits/s into a webhook_events-like table
+ * raw-insert --jdbc-url U --clients 16 --seconds 15 [--table like|real]
+ *                                        single-row autocommit INSERT commits/s into a webhook_events-like table with
+ *                                        two indexes (like), or into a copy of webhook_events itself, all its indexes,
+ *                                        defaults and constraints (real; the app's migrations must have run)
  * peak       --url U --secret S --clients 16 --seconds 20
  *                                        closed loop, one connection per client: accepted (2xx) webhooks/s
  * latency    --url U --secret S --rate R --seconds 20 [--connections 64]
@@ -75,41 +80,77 @@ public final class IngestBenchmark {
         int clients = intArg("clients", 16);
         Duration duration = Duration.ofSeconds(intArg("seconds", 15));
         String url = args.get("jdbc-url");
-        String payload = new String(deliveries(1).get(0).body(), StandardCharsets.UTF_8);
+        String table = args.getOrDefault("table", "like");
+        Webhooks.Delivery delivery = deliveries(1).get(0);
+        String payload = new String(delivery.body(), StandardCharsets.UTF_8);
+        String insert;
         try (Connection c = DriverManager.getConnection(url, user(), password())) {
-            c.createStatement().execute("""
-                    CREATE TABLE IF NOT EXISTS bench_raw_events (id SERIAL PRIMARY KEY, event_id VARCHAR(100) UNIQUE,
-                        event_type VARCHAR(50) NOT NULL, delivery_id VARCHAR(100), payload JSONB NOT NULL,
-                        signature VARCHAR(100) NOT NULL, processed BOOLEAN DEFAULT FALSE,
-                        received_at TIMESTAMPTZ NOT NULL DEFAULT NOW())""");
+            switch (table) {
+                case "like" -> {
+                    // The lighter baseline: webhook_events' columns with two indexes (primary key, unique event_id).
+                    c.createStatement().execute("""
+                            CREATE TABLE IF NOT EXISTS bench_raw_events (id SERIAL PRIMARY KEY, event_id VARCHAR(100) UNIQUE,
+                                event_type VARCHAR(50) NOT NULL, delivery_id VARCHAR(100), payload JSONB NOT NULL,
+                                signature VARCHAR(100) NOT NULL, processed BOOLEAN DEFAULT FALSE,
+                                received_at TIMESTAMPTZ NOT NULL DEFAULT NOW())""");
+                    insert = """
+                            INSERT INTO bench_raw_events (event_id, event_type, delivery_id, payload, signature)
+                            VALUES (?, 'push', ?, CAST(? AS jsonb), 'sha256=0')""";
+                }
+                case "real" -> {
+                    // webhook_events' own shape (the migrations must have run): all its indexes, defaults (its id
+                    // sequence too) and constraints, filled the way the service fills a row, ON CONFLICT included.
+                    c.createStatement().execute(
+                            "CREATE TABLE IF NOT EXISTS bench_raw_webhook_events (LIKE webhook_events INCLUDING ALL)");
+                    insert = """
+                            INSERT INTO bench_raw_webhook_events (event_id, event_type, delivery_id, payload, signature,
+                                                                  processed, received_at)
+                            VALUES (?, 'push', ?, CAST(? AS jsonb), ?, FALSE, ?)
+                            ON CONFLICT (event_id) DO NOTHING
+                            RETURNING id""";
+                }
+                default -> throw new IllegalArgumentException("--table like|real, not " + table);
+            }
         }
+        boolean real = table.equals("real");
         AtomicLong commits = new AtomicLong();
         long end = System.nanoTime() + duration.toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<CompletableFuture<Void>> workers = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            workers.add(CompletableFuture.runAsync(() -> insertUntil(url, payload, end, commits), pool));
+            workers.add(CompletableFuture.runAsync(
+                    () -> insertUntil(url, insert, real, payload, delivery.signature(), end, commits), pool));
         }
         long started = System.nanoTime();
         CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).join();
         double seconds = (System.nanoTime() - started) / 1e9;
         pool.shutdown();
-        System.out.printf(Locale.ROOT, "RESULT raw-insert clients=%d commits=%d seconds=%.1f commits_per_s=%.1f%n",
-                clients, commits.get(), seconds, commits.get() / seconds);
+        System.out.printf(Locale.ROOT,
+                "RESULT raw-insert table=%s clients=%d commits=%d seconds=%.1f commits_per_s=%.1f%n",
+                table, clients, commits.get(), seconds, commits.get() / seconds);
     }
 
-    private void insertUntil(String url, String payload, long end, AtomicLong commits) {
+    private void insertUntil(String url, String sql, boolean real, String payload, String signature, long end,
+            AtomicLong commits) {
         try (Connection c = DriverManager.getConnection(url, user(), password());
-             PreparedStatement insert = c.prepareStatement("""
-                     INSERT INTO bench_raw_events (event_id, event_type, delivery_id, payload, signature)
-                     VALUES (?, 'push', ?, CAST(? AS jsonb), 'sha256=0')""")) {
+             PreparedStatement insert = c.prepareStatement(sql)) {
             c.setAutoCommit(true);
             while (System.nanoTime() < end) {
                 String id = UUID.randomUUID().toString();
                 insert.setString(1, id);
                 insert.setString(2, id);
                 insert.setString(3, payload);
-                insert.executeUpdate();
+                if (real) {
+                    insert.setString(4, signature);
+                    insert.setObject(5, OffsetDateTime.now(ZoneOffset.UTC));
+                    try (ResultSet rs = insert.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new IllegalStateException("delivery id " + id + " stored twice");
+                        }
+                    }
+                } else {
+                    insert.executeUpdate();
+                }
                 commits.incrementAndGet();
             }
         } catch (Exception e) {
