@@ -54,6 +54,9 @@ cpu_seconds() {
   awk "BEGIN { printf \"%.1f\", $ticks / $(getconf CLK_TCK) }"
 }
 bench() { java -Xmx512m -cp "$BENCH_CP" dev.forgesync.ingest.bench.IngestBenchmark "$@"; }
+# The HTTP modes share the 2 cores with what they measure: C1 only and the serial collector take about a third off
+# the generator's JVM start-up and JIT CPU (~1.8 -> ~1.2 s per run); its request loop needs no C2 at a few hundred/s.
+bench_http() { java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$BENCH_CP" dev.forgesync.ingest.bench.IngestBenchmark "$@"; }
 
 log "fresh database $DB"
 psql -q -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -c "CREATE DATABASE $DB"
@@ -85,13 +88,13 @@ log "phase 1b: raw single-row INSERT commits at $CLIENTS clients into a copy of 
 RAW_REAL=$(bench raw-insert --table real --jdbc-url "$JDBC" --jdbc-user "$PG_USER" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE" | grep '^RESULT')
 RAW_REAL_INDEXES=$(psql -tA -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$DB" -c "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'bench_raw_webhook_events'")
 log "warm-up (${BENCH_WARMUP_SECONDS:-20}s)"
-bench peak --url "$URL" --secret "$SECRET" --clients "$CLIENTS" --seconds "${BENCH_WARMUP_SECONDS:-20}" --run-id warm >/dev/null
+bench_http peak --url "$URL" --secret "$SECRET" --clients "$CLIENTS" --seconds "${BENCH_WARMUP_SECONDS:-20}" --run-id warm >/dev/null
 log "phase 2: ingest peak at $CLIENTS clients (${SECONDS_PER_PHASE}s)"
 KAFKA_PID=$(cat "$FORGESYNC_STATE_DIR/kafka/kafka.pid")
 PG_PIDS=$(pgrep -u postgres -d ' ' postgres || true)
 CPU_BEFORE="$(cpu_seconds "$APP_PID") $(cpu_seconds "$KAFKA_PID") $(cpu_seconds $PG_PIDS)"
 WALL_BEFORE=$(date +%s.%N)
-PEAK=$(bench peak --url "$URL" --secret "$SECRET" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE" --run-id peak | grep '^RESULT')
+PEAK=$(bench_http peak --url "$URL" --secret "$SECRET" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE" --run-id peak | grep '^RESULT')
 WALL_AFTER=$(date +%s.%N)
 CPU_AFTER="$(cpu_seconds "$APP_PID") $(cpu_seconds "$KAFKA_PID") $(cpu_seconds $PG_PIDS)"
 log "$RAW"; log "$RAW_REAL"; log "$PEAK"
@@ -109,7 +112,7 @@ PEAK_RATE=$(sed -E 's/.*accepted_per_s=([0-9.]+).*/\1/' <<<"$PEAK")
 PEAK_ACCEPTED=$(sed -E 's/.* accepted=([0-9]+).*/\1/' <<<"$PEAK")
 HALF=$(awk "BEGIN { printf \"%.1f\", $PEAK_RATE / 2 }")
 log "phase 3: ingest latency, open loop at $HALF/s (${SECONDS_PER_PHASE}s)"
-LAT=$(bench latency --url "$URL" --secret "$SECRET" --rate "$HALF" --seconds "$SECONDS_PER_PHASE" --run-id lat | grep '^RESULT')
+LAT=$(bench_http latency --url "$URL" --secret "$SECRET" --rate "$HALF" --seconds "$SECONDS_PER_PHASE" --run-id lat | grep '^RESULT')
 log "$LAT"
 LAT_ACCEPTED=$(sed -E 's/.* accepted=([0-9]+).*/\1/' <<<"$LAT")
 STORED_PEAK=$(bench verify --jdbc-url "$JDBC" --jdbc-user "$PG_USER" --run-id peak | sed -E 's/.*stored_rows=([0-9]+).*/\1/')
