@@ -6,9 +6,9 @@ import java.time.format.DateTimeParseException;
 import java.util.UUID;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The versioned JSON form of {@link SyncRequest}.
@@ -27,16 +27,30 @@ public final class SyncRequestCodec {
     private SyncRequestCodec() {
     }
 
+    /**
+     * The request as a JSON object, written directly (strings escaped by Jackson's encoder): the ingest writes one
+     * per webhook, and building a tree to serialise it showed in the ingest's profile.
+     */
     public static String toJson(SyncRequest request) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("version", request.version());
-        node.put("requestId", request.requestId().toString());
-        node.put("repositoryId", request.repositoryId());
-        node.put("fullName", request.fullName());
-        node.put("trigger", request.trigger());
-        node.put("deliveryId", request.deliveryId());
-        node.put("requestedAt", request.requestedAt().toString());
-        return MAPPER.writeValueAsString(node);
+        StringBuilder json = new StringBuilder(256);
+        json.append("{\"version\":").append(request.version());
+        string(json, "requestId", request.requestId().toString());
+        json.append(",\"repositoryId\":").append(request.repositoryId());
+        string(json, "fullName", request.fullName());
+        string(json, "trigger", request.trigger());
+        if (request.deliveryId() == null) {
+            json.append(",\"deliveryId\":null");
+        } else {
+            string(json, "deliveryId", request.deliveryId());
+        }
+        string(json, "requestedAt", request.requestedAt().toString());
+        return json.append('}').toString();
+    }
+
+    private static void string(StringBuilder json, String name, String value) {
+        json.append(",\"").append(name).append("\":\"");
+        JsonStringEncoder.getInstance().quoteAsString(value, json);
+        json.append('"');
     }
 
     public static byte[] toBytes(SyncRequest request) {

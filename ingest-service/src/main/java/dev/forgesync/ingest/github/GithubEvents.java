@@ -112,7 +112,7 @@ public final class GithubEvents {
                 metadata(repo));
     }
 
-    private static String metadata(JsonNode repo) {
+    private static ObjectNode metadata(JsonNode repo) {
         ObjectNode meta = JSON.createObjectNode();
         for (String field : METADATA_FIELDS) {
             JsonNode value = repo.get(field);
@@ -120,7 +120,7 @@ public final class GithubEvents {
                 meta.set(field, value);
             }
         }
-        return JSON.writeValueAsString(meta);
+        return meta;
     }
 
     private static String text(JsonNode node, String field) {

@@ -41,7 +41,7 @@ final class RequestBody {
         return new String(body, StandardCharsets.UTF_8);
     }
 
-    private static boolean isForm(String contentType) {
+    static boolean isForm(String contentType) {
         if (contentType == null) {
             return false;
         }

@@ -2,8 +2,8 @@ package dev.forgesync.ingest.webhook;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,6 +26,7 @@ import dev.forgesync.ingest.delivery.IncomingDelivery;
 import dev.forgesync.ingest.github.EventIntent;
 import dev.forgesync.ingest.github.GithubEvents;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -97,7 +98,8 @@ final class WebhookServlet extends HttpServlet {
         byte[] body = RequestBody.read(request.getInputStream(), request.getContentLengthLong(), maxBodySize);
         String signature = verified(request.getHeader(SIGNATURE), body);
         String json = RequestBody.json(body, request.getContentType());
-        EventIntent intent = events.interpret(event, parse(json));
+        // Parsed from the bytes when they are the JSON (Jackson's byte parser is the faster one), else the form field.
+        EventIntent intent = events.interpret(event, RequestBody.isForm(request.getContentType()) ? parse(json) : parse(body));
         DeliveryOutcome outcome = deliveries.receive(
                 new IncomingDelivery(deliveryId, event, signature, json, intent, Instant.now()));
         metrics.delivery(event, outcome.name());
@@ -130,8 +132,16 @@ final class WebhookServlet extends HttpServlet {
     }
 
     private static JsonNode parse(String json) {
+        return parse(() -> JSON.readTree(json));
+    }
+
+    private static JsonNode parse(byte[] json) {
+        return parse(() -> JSON.readTree(json));
+    }
+
+    private static JsonNode parse(Supplier<JsonNode> reader) {
         try {
-            JsonNode node = JSON.readTree(json);
+            JsonNode node = reader.get();
             if (node == null || node.isMissingNode()) {
                 throw new WebhookRejection(HttpStatus.BAD_REQUEST, "invalid_json", "body is empty");
             }
@@ -151,32 +161,40 @@ final class WebhookServlet extends HttpServlet {
         return HttpStatus.ACCEPTED;
     }
 
-    private static Map<String, Object> answer(DeliveryOutcome outcome) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("deliveryId", outcome.deliveryId());
-        body.put("outcome", outcome.name());
+    /** {@code {"deliveryId":..,"outcome":..[,"reason":..][,"repositoryId":..]}}, written without a mapper. */
+    private static String answer(DeliveryOutcome outcome) {
+        StringBuilder json = new StringBuilder(128).append('{');
+        field(json, "deliveryId", outcome.deliveryId()).append(',');
+        field(json, "outcome", outcome.name());
         if (outcome.reason() != null) {
-            body.put("reason", outcome.reason());
+            field(json.append(','), "reason", outcome.reason());
         }
         if (outcome instanceof DeliveryOutcome.Accepted accepted) {
-            body.put("repositoryId", accepted.repositoryId());
+            json.append(",\"repositoryId\":").append(accepted.repositoryId());
         }
-        return body;
+        return json.append('}').toString();
     }
 
-    private static Map<String, Object> error(String error, String message, HttpServletRequest request) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", error);
-        body.put("message", message);
+    /** {@code {"error":..,"message":..[,"deliveryId":..]}}. */
+    private static String error(String error, String message, HttpServletRequest request) {
+        StringBuilder json = new StringBuilder(160).append('{');
+        field(json, "error", error).append(',');
+        field(json, "message", message);
         String deliveryId = request.getHeader(DELIVERY);
         if (deliveryId != null) {
-            body.put("deliveryId", deliveryId);
+            field(json.append(','), "deliveryId", deliveryId);
         }
-        return body;
+        return json.append('}').toString();
     }
 
-    private static void answer(HttpServletResponse response, HttpStatus status, Map<String, Object> body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
+    private static StringBuilder field(StringBuilder json, String name, String value) {
+        json.append('"').append(name).append("\":\"");
+        JsonStringEncoder.getInstance().quoteAsString(value, json);
+        return json.append('"');
+    }
+
+    private static void answer(HttpServletResponse response, HttpStatus status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setContentLength(bytes.length);
