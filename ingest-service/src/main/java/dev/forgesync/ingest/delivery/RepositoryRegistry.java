@@ -13,6 +13,7 @@ import java.util.TreeMap;
 
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 
 import dev.forgesync.ingest.github.GithubRepository;
@@ -120,21 +121,27 @@ class RepositoryRegistry {
      * resumes; a completed or failed row is re-armed. Rows are written in id (or URL) order, so two concurrent
      * batches lock them in the same order.
      *
+     * <p>Keys go in as one array parameter ({@code = ANY(?)}), not as IN lists: one statement text whatever the
+     * batch's size (pgjdbc prepares it once per connection), and a plan that stays an index lookup on a table
+     * without statistics. With IN lists of parameters the planner chose sequential scans on a table never analysed,
+     * evaluating the whole list for every row: the benchmark's PostgreSQL (autovacuum off, as this machine's is)
+     * spent over half its CPU there.
+     *
      * @return the repository id by each repository's {@link GithubRepository#htmlUrl()}
      */
     Map<String, Long> registerOrRearmAll(Collection<GithubRepository> repos) {
         Map<String, GithubRepository> byUrl = new TreeMap<>();
         repos.forEach(repo -> byUrl.putIfAbsent(repo.htmlUrl(), repo));
         Map<String, Known> known = new HashMap<>();
-        for (KeyedKnown row : jdbc.sql(KNOWN_KEYED + " WHERE github_url IN (:urls)").param("urls", byUrl.keySet())
+        for (KeyedKnown row : jdbc.sql(KNOWN_KEYED + " WHERE github_url = ANY(:urls)").param("urls", texts(byUrl.keySet()))
                 .query(RepositoryRegistry::keyed).list()) {
             known.put(row.url(), row.known());
         }
         List<GithubRepository> notFound = byUrl.values().stream().filter(r -> !known.containsKey(r.htmlUrl())).toList();
         if (!notFound.isEmpty()) {
             Map<Long, Known> byGithubId = new HashMap<>();
-            for (KeyedKnown row : jdbc.sql(KNOWN_KEYED + " WHERE github_repo_id IN (:ids) ORDER BY id")
-                    .param("ids", notFound.stream().map(GithubRepository::githubRepoId).toList())
+            for (KeyedKnown row : jdbc.sql(KNOWN_KEYED + " WHERE github_repo_id = ANY(:ids) ORDER BY id")
+                    .param("ids", new SqlArrayValue("bigint", notFound.stream().map(GithubRepository::githubRepoId).toArray()))
                     .query(RepositoryRegistry::keyed).list()) {
                 byGithubId.putIfAbsent(row.githubRepoId(), row.known());
             }
@@ -153,11 +160,11 @@ class RepositoryRegistry {
         }
         List<Long> stopped = known.values().stream().filter(Known::stopped).map(Known::id).distinct().sorted().toList();
         if (!stopped.isEmpty()) {
-            jdbc.sql(RESUME.replace("id = :id", "id IN (:ids)")).param("ids", stopped).update();
+            jdbc.sql(RESUME.replace("id = :id", "id = ANY(:ids)")).param("ids", new SqlArrayValue("integer", stopped.toArray())).update();
         }
         List<Long> rearmable = known.values().stream().filter(Known::rearmable).map(Known::id).distinct().sorted().toList();
         if (!rearmable.isEmpty()) {
-            jdbc.sql(REARM.replace("id = :id", "id IN (:ids)")).param("ids", rearmable).update();
+            jdbc.sql(REARM.replace("id = :id", "id = ANY(:ids)")).param("ids", new SqlArrayValue("integer", rearmable.toArray())).update();
         }
         Map<String, Long> ids = new HashMap<>();
         known.forEach((url, row) -> ids.put(url, row.id()));
@@ -185,12 +192,16 @@ class RepositoryRegistry {
         jdbc.sql(sql.toString()).params(params).query((rs, n) -> inserted.put(rs.getString(2), new Known(rs.getLong(1), false, false))).list();
         List<String> raced = repos.stream().map(GithubRepository::htmlUrl).filter(url -> !inserted.containsKey(url)).toList();
         if (!raced.isEmpty()) {
-            for (KeyedKnown row : jdbc.sql(KNOWN_KEYED + " WHERE github_url IN (:urls)").param("urls", raced)
+            for (KeyedKnown row : jdbc.sql(KNOWN_KEYED + " WHERE github_url = ANY(:urls)").param("urls", texts(raced))
                     .query(RepositoryRegistry::keyed).list()) {
                 inserted.put(row.url(), row.known());
             }
         }
         return inserted;
+    }
+
+    private static SqlArrayValue texts(Collection<String> values) {
+        return new SqlArrayValue("varchar", values.toArray());
     }
 
     private static KeyedKnown keyed(ResultSet rs, int rowNum) throws SQLException {

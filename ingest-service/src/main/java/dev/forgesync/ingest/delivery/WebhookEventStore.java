@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 
 /** {@code webhook_events}, the outbox: one row per delivery id, written once. */
@@ -42,8 +43,8 @@ class WebhookEventStore {
 
     /** The delivery ids among these that are stored already. */
     Set<String> stored(Collection<String> deliveryIds) {
-        return new HashSet<>(jdbc.sql("SELECT event_id FROM webhook_events WHERE event_id IN (:ids)")
-                .param("ids", deliveryIds).query(String.class).list());
+        return new HashSet<>(jdbc.sql("SELECT event_id FROM webhook_events WHERE event_id = ANY(:ids)")
+                .param("ids", new SqlArrayValue("varchar", deliveryIds.toArray())).query(String.class).list());
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.forgesync.ingest.publish;
 import java.util.Collection;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 
 /** Marks outbox rows processed once the broker acknowledged their sync request. */
@@ -11,7 +12,7 @@ public class PublishedEvents {
 
     private static final String MARK_PUBLISHED = """
             UPDATE webhook_events SET processed = TRUE, processed_at = NOW()
-            WHERE id IN (:ids) AND processed = FALSE""";
+            WHERE id = ANY(:ids) AND processed = FALSE""";
 
     private final JdbcClient jdbc;
 
@@ -24,6 +25,8 @@ public class PublishedEvents {
         if (eventRowIds.isEmpty()) {
             return 0;
         }
-        return jdbc.sql(MARK_PUBLISHED).param("ids", eventRowIds).update();
+        // One array parameter, not an IN list: one statement text for any batch size (prepared once), and a plan
+        // that stays a primary-key lookup even where the table has no statistics yet (see RepositoryRegistry).
+        return jdbc.sql(MARK_PUBLISHED).param("ids", new SqlArrayValue("bigint", eventRowIds.toArray())).update();
     }
 }
