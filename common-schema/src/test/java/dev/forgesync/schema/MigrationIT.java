@@ -294,6 +294,17 @@ class MigrationIT {
         assertThat(archive.subList(repositories.size(), archive.size())).containsExactly("archived_at timestamp with time zone");
     }
 
+    @Test
+    void compressesWebhookPayloadsWithLz4WhereTheServerHasIt() throws SQLException {
+        Map<String, Object> row = queryRow("""
+                SELECT a.attcompression AS compression,
+                       EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression'
+                               AND 'lz4' = ANY(enumvals)) AS server_has_lz4
+                FROM pg_attribute a WHERE a.attrelid = 'webhook_events'::regclass AND a.attname = 'payload'""");
+        // attcompression is 'l' for lz4, '' (the default, pglz) when this server was built without lz4.
+        assertThat(row.get("compression").toString()).isEqualTo((Boolean) row.get("server_has_lz4") ? "l" : "");
+    }
+
     // --- helpers -------------------------------------------------------------------------------------------------
 
     private static <E> List<String> dbValues(E[] values, java.util.function.Function<E, String> f) {
