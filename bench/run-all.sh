@@ -27,6 +27,8 @@ machine() {
 MACHINE="$(machine)"
 
 log "building the service jars and the e2e benchmark classes"
+# Old jars first: Boot's repackage skips an already repackaged jar, so a dependency-only change left them stale.
+rm -f ingest-service/target/ingest-service-*.jar* sync-worker/target/sync-worker-*.jar*
 ./mvnw -q -B -pl e2e -am -DskipTests package
 
 if [ "$ONLY" = all ] || [ "$ONLY" = ingest ]; then

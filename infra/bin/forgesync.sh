@@ -38,6 +38,9 @@ stale() {  # stale JAR: true when JAR is missing or older than any source of the
 build() {
   if stale "$INGEST_JAR" || stale "$WORKER_JAR" || stale "$DEMO_JAR"; then
     log "building ingest-service, sync-worker and the demo (tests are ./mvnw verify's job)"
+    # The jars go first: when only a dependency changed (common-schema's migrations, say) the jar plugin finds a
+    # module's own jar up to date and Boot's repackage skips an already repackaged jar, leaving stale nested libraries.
+    rm -f "$INGEST_JAR" "$INGEST_JAR.original" "$WORKER_JAR" "$WORKER_JAR.original" "$DEMO_JAR" "$DEMO_JAR.original"
     mvn_cmd -q -B -f "$FORGESYNC_ROOT/pom.xml" -DskipTests package -pl ingest-service,sync-worker,demo -am >&2 \
       || die "the build failed"
   fi

@@ -40,6 +40,10 @@ trap cleanup EXIT
 log "building the jar and the load generator"
 # Two runs: with `package test-compile dependency:build-classpath` in one run the repackaged jar came out without
 # common-schema (so without the Flyway migrations) and every webhook failed.
+# The old jar is removed first: when only a dependency (common-schema's migrations, say) changed, the jar plugin
+# found ingest-service's own jar up to date and Boot's repackage skipped an already repackaged jar, so the bench ran
+# with stale nested libraries.
+rm -f "$MODULE"/target/ingest-service-*.jar "$MODULE"/target/ingest-service-*.jar.original
 (cd "$ROOT" && ./mvnw -q -B -pl ingest-service -am -DskipTests package)
 (cd "$ROOT" && ./mvnw -q -B -pl ingest-service -am -DskipTests test-compile dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt)
