@@ -5,7 +5,7 @@
 # its own Kafka broker process, the packaged jar. The load generator is IngestBenchmark with its own lean HTTP/1.1
 # client; it reports its own CPU time, shown next to the service's.
 #   ingest-service/bench/run-bench.sh
-# Environment: BENCH_CLIENTS (16), BENCH_SECONDS (15), BENCH_WARMUP_SECONDS (120), BENCH_APP_JAVA_OPTS (e.g. a JFR recording), BENCH_PG_HOST/PORT/USER (127.0.0.1/5432/postgres),
+# Environment: BENCH_CLIENTS (16), BENCH_SECONDS (15), BENCH_WARMUP_SECONDS (120), BENCH_APP_JAVA_OPTS (e.g. a JFR recording), BENCH_GEN_JAVA_OPTS (the load generator's), BENCH_PG_HOST/PORT/USER (127.0.0.1/5432/postgres),
 #              BENCH_HTTP_PORT (18080), FORGESYNC_KAFKA_PORT (19092), FORGESYNC_KAFKA_CONTROLLER_PORT (19093).
 set -euo pipefail
 MODULE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -60,7 +60,7 @@ cpu_seconds() {
 bench() { java -Xmx512m -cp "$BENCH_CP" dev.forgesync.ingest.bench.IngestBenchmark "$@"; }
 # The HTTP modes share the 2 cores with what they measure: C1 only and the serial collector take about a third off
 # the generator's JVM start-up and JIT CPU (~1.8 -> ~1.2 s per run); its request loop needs no C2 at a few hundred/s.
-bench_http() { java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$BENCH_CP" dev.forgesync.ingest.bench.IngestBenchmark "$@"; }
+bench_http() { java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC ${BENCH_GEN_JAVA_OPTS:-} -cp "$BENCH_CP" dev.forgesync.ingest.bench.IngestBenchmark "$@"; }
 
 log "fresh database $DB"
 psql -q -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -c "CREATE DATABASE $DB"
