@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -123,26 +125,33 @@ class GroupCommitIT {
     private List<WebhookClient.Answer> whileTheWriterIsHeld(Webhooks.Delivery held, List<Webhooks.Delivery> queued)
             throws SQLException, Exception {
         List<CompletableFuture<WebhookClient.Answer>> answers = new ArrayList<>();
-        try (Connection lock = TestDatabase.perRun().connect()) {
-            lock.setAutoCommit(false);
-            lock.createStatement().execute("LOCK TABLE webhook_events IN EXCLUSIVE MODE");
-            answers.add(CompletableFuture.supplyAsync(() -> client.post(held)));
-            await().atMost(Duration.ofSeconds(10)).until(() -> Rows.jdbc().sql("""
-                    SELECT COUNT(*) FROM pg_stat_activity
-                    WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO webhook_events%'""")
-                    .query(Long.class).single() == 1);
-            for (Webhooks.Delivery delivery : queued) {
-                answers.add(CompletableFuture.supplyAsync(() -> client.post(delivery)));
+        // A thread per request: every post blocks until its answer, and all of them must be in flight at once (the
+        // common pool has as few threads as the machine has cores, minus one).
+        ExecutorService senders = Executors.newFixedThreadPool(queued.size() + 1);
+        try {
+            try (Connection lock = TestDatabase.perRun().connect()) {
+                lock.setAutoCommit(false);
+                lock.createStatement().execute("LOCK TABLE webhook_events IN EXCLUSIVE MODE");
+                answers.add(CompletableFuture.supplyAsync(() -> client.post(held), senders));
+                await().atMost(Duration.ofSeconds(10)).until(() -> Rows.jdbc().sql("""
+                        SELECT COUNT(*) FROM pg_stat_activity
+                        WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO webhook_events%'""")
+                        .query(Long.class).single() == 1);
+                for (Webhooks.Delivery delivery : queued) {
+                    answers.add(CompletableFuture.supplyAsync(() -> client.post(delivery), senders));
+                }
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> meters.get("forgesync.store.queue").gauge().value() == queued.size());
+                lock.commit();
             }
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> meters.get("forgesync.store.queue").gauge().value() == queued.size());
-            lock.commit();
+            List<WebhookClient.Answer> done = new ArrayList<>();
+            for (CompletableFuture<WebhookClient.Answer> answer : answers) {
+                done.add(answer.get(15, TimeUnit.SECONDS));
+            }
+            return done;
+        } finally {
+            senders.shutdownNow();
         }
-        List<WebhookClient.Answer> done = new ArrayList<>();
-        for (CompletableFuture<WebhookClient.Answer> answer : answers) {
-            done.add(answer.get(15, TimeUnit.SECONDS));
-        }
-        return done;
     }
 
     private static Webhooks.Delivery push(String fullName) {
