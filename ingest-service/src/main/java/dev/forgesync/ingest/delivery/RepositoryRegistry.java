@@ -25,21 +25,16 @@ import dev.forgesync.ingest.github.GithubRepository;
 @Component
 class RepositoryRegistry {
 
+    /** A known row with the keys rows are matched by (read before the change; the guarded UPDATEs still decide). */
     private static final String KNOWN = """
-            SELECT id, sync_status IN ('completed', 'failed', 'permanent_failure') AS rearmable,
+            SELECT id, github_url, github_repo_id,
+                   sync_status IN ('completed', 'failed', 'permanent_failure') AS rearmable,
                    COALESCE(metadata -> 'sync_stopped' IS NOT NULL, FALSE) AS stopped
             FROM repositories""";
 
     private static final String FIND_BY_URL = KNOWN + " WHERE github_url = :url";
 
     private static final String FIND_BY_GITHUB_ID = KNOWN + " WHERE github_repo_id = :githubRepoId ORDER BY id LIMIT 1";
-
-    /** {@link #KNOWN} with the keys a batch matches rows by. */
-    private static final String KNOWN_KEYED = """
-            SELECT id, github_url, github_repo_id,
-                   sync_status IN ('completed', 'failed', 'permanent_failure') AS rearmable,
-                   COALESCE(metadata -> 'sync_stopped' IS NOT NULL, FALSE) AS stopped
-            FROM repositories""";
 
     private static final String INSERT_COLUMNS = """
             INSERT INTO repositories (github_url, github_repo_name, github_owner, github_full_name, github_repo_id,
@@ -48,22 +43,14 @@ class RepositoryRegistry {
 
     private static final String INSERT_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), 'pending')";
 
-    private static final String INSERT = """
-            INSERT INTO repositories (github_url, github_repo_name, github_owner, github_full_name, github_repo_id,
-                                      github_default_branch, github_is_private, github_size_kb, metadata, sync_status)
-            VALUES (:url, :name, :owner, :fullName, :githubRepoId, :defaultBranch, :isPrivate, :sizeKb,
-                    CAST(:metadata AS jsonb), 'pending')
-            ON CONFLICT (github_url) DO NOTHING
-            RETURNING id""";
-
     /** The contract's re-arm: a pending or in-progress row is left alone (its request is still published). */
     private static final String REARM = """
             UPDATE repositories SET sync_status = 'pending', retry_count = 0, next_retry_at = NULL
-            WHERE id = :id AND sync_status IN ('completed', 'failed', 'permanent_failure')""";
+            WHERE id = ANY(:ids) AND sync_status IN ('completed', 'failed', 'permanent_failure')""";
 
     private static final String RESUME = """
             UPDATE repositories SET metadata = metadata - 'sync_stopped' - 'sync_stopped_at'
-            WHERE id = :id AND metadata -> 'sync_stopped' IS NOT NULL""";
+            WHERE id = ANY(:ids) AND metadata -> 'sync_stopped' IS NOT NULL""";
 
     private static final String REFRESH = """
             UPDATE repositories
@@ -94,9 +81,9 @@ class RepositoryRegistry {
                 ? findByGithubId(repo).or(() -> findByUrl(repo))
                 : findByUrl(repo).or(() -> findByGithubId(repo));
         if (known.isEmpty()) {
-            Optional<Long> inserted = insert(repo);
-            if (inserted.isPresent()) {
-                return inserted.get();
+            Long inserted = insertNew(List.of(repo)).get(repo.htmlUrl());
+            if (inserted != null) {
+                return inserted;
             }
             known = findByUrl(repo);
         }
@@ -105,10 +92,10 @@ class RepositoryRegistry {
             withRepository(jdbc.sql(REFRESH), repo).param("id", row.id()).update();
         }
         if (row.stopped()) {
-            jdbc.sql(RESUME).param("id", row.id()).update();
+            update(RESUME, List.of(row.id()));
         }
         if (row.rearmable()) {
-            jdbc.sql(REARM).param("id", row.id()).update();
+            update(REARM, List.of(row.id()));
         }
         return row.id();
     }
@@ -133,14 +120,13 @@ class RepositoryRegistry {
         Map<String, GithubRepository> byUrl = new TreeMap<>();
         repos.forEach(repo -> byUrl.putIfAbsent(repo.htmlUrl(), repo));
         Map<String, Known> known = new HashMap<>();
-        for (KeyedKnown row : jdbc.sql(KNOWN_KEYED + " WHERE github_url = ANY(:urls)").param("urls", texts(byUrl.keySet()))
-                .query(RepositoryRegistry::keyed).list()) {
+        for (KeyedKnown row : findByUrls(byUrl.keySet())) {
             known.put(row.url(), row.known());
         }
         List<GithubRepository> notFound = byUrl.values().stream().filter(r -> !known.containsKey(r.htmlUrl())).toList();
         if (!notFound.isEmpty()) {
             Map<Long, Known> byGithubId = new HashMap<>();
-            for (KeyedKnown row : jdbc.sql(KNOWN_KEYED + " WHERE github_repo_id = ANY(:ids) ORDER BY id")
+            for (KeyedKnown row : jdbc.sql(KNOWN + " WHERE github_repo_id = ANY(:ids) ORDER BY id")
                     .param("ids", new SqlArrayValue("bigint", notFound.stream().map(GithubRepository::githubRepoId).toArray()))
                     .query(RepositoryRegistry::keyed).list()) {
                 byGithubId.putIfAbsent(row.githubRepoId(), row.known());
@@ -155,24 +141,33 @@ class RepositoryRegistry {
                 }
             }
             if (!unknown.isEmpty()) {
-                known.putAll(insertAll(unknown));
+                Map<String, Long> inserted = insertNew(unknown);
+                inserted.forEach((url, id) -> known.put(url, new Known(id, false, false)));
+                // A URL another transaction registered meanwhile is read back.
+                List<String> raced = unknown.stream().map(GithubRepository::htmlUrl).filter(url -> !inserted.containsKey(url)).toList();
+                if (!raced.isEmpty()) {
+                    findByUrls(raced).forEach(row -> known.put(row.url(), row.known()));
+                }
             }
         }
         List<Long> stopped = known.values().stream().filter(Known::stopped).map(Known::id).distinct().sorted().toList();
         if (!stopped.isEmpty()) {
-            jdbc.sql(RESUME.replace("id = :id", "id = ANY(:ids)")).param("ids", new SqlArrayValue("integer", stopped.toArray())).update();
+            update(RESUME, stopped);
         }
         List<Long> rearmable = known.values().stream().filter(Known::rearmable).map(Known::id).distinct().sorted().toList();
         if (!rearmable.isEmpty()) {
-            jdbc.sql(REARM.replace("id = :id", "id = ANY(:ids)")).param("ids", new SqlArrayValue("integer", rearmable.toArray())).update();
+            update(REARM, rearmable);
         }
         Map<String, Long> ids = new HashMap<>();
         known.forEach((url, row) -> ids.put(url, row.id()));
         return ids;
     }
 
-    /** New repositories in one INSERT; a URL registered meanwhile by another transaction is read back. */
-    private Map<String, Known> insertAll(List<GithubRepository> repos) {
+    /**
+     * New repositories in one INSERT (in the given order), as {@code pending}; a URL another transaction registered
+     * meanwhile is skipped. Returns the new ids by URL.
+     */
+    private Map<String, Long> insertNew(List<GithubRepository> repos) {
         StringBuilder sql = new StringBuilder(INSERT_COLUMNS);
         List<Object> params = new ArrayList<>(repos.size() * 9);
         for (GithubRepository repo : repos) {
@@ -188,20 +183,19 @@ class RepositoryRegistry {
             params.add(repo.metadataJson());
         }
         sql.append(" ON CONFLICT (github_url) DO NOTHING RETURNING id, github_url");
-        Map<String, Known> inserted = new HashMap<>();
-        jdbc.sql(sql.toString()).params(params).query((rs, n) -> inserted.put(rs.getString(2), new Known(rs.getLong(1), false, false))).list();
-        List<String> raced = repos.stream().map(GithubRepository::htmlUrl).filter(url -> !inserted.containsKey(url)).toList();
-        if (!raced.isEmpty()) {
-            for (KeyedKnown row : jdbc.sql(KNOWN_KEYED + " WHERE github_url = ANY(:urls)").param("urls", texts(raced))
-                    .query(RepositoryRegistry::keyed).list()) {
-                inserted.put(row.url(), row.known());
-            }
-        }
+        Map<String, Long> inserted = new HashMap<>();
+        jdbc.sql(sql.toString()).params(params).query((rs, n) -> inserted.put(rs.getString(2), rs.getLong(1))).list();
         return inserted;
     }
 
-    private static SqlArrayValue texts(Collection<String> values) {
-        return new SqlArrayValue("varchar", values.toArray());
+    /** {@link #RESUME} or {@link #REARM} for these rows. */
+    private void update(String guardedUpdate, List<Long> ids) {
+        jdbc.sql(guardedUpdate).param("ids", new SqlArrayValue("integer", ids.toArray())).update();
+    }
+
+    private List<KeyedKnown> findByUrls(Collection<String> urls) {
+        return jdbc.sql(KNOWN + " WHERE github_url = ANY(:urls)").param("urls", new SqlArrayValue("varchar", urls.toArray()))
+                .query(RepositoryRegistry::keyed).list();
     }
 
     private static KeyedKnown keyed(ResultSet rs, int rowNum) throws SQLException {
@@ -228,15 +222,13 @@ class RepositoryRegistry {
     }
 
     private Optional<Known> findByUrl(GithubRepository repo) {
-        return jdbc.sql(FIND_BY_URL).param("url", repo.htmlUrl()).query(Known.class).optional();
+        return jdbc.sql(FIND_BY_URL).param("url", repo.htmlUrl()).query(RepositoryRegistry::keyed).optional()
+                .map(KeyedKnown::known);
     }
 
     private Optional<Known> findByGithubId(GithubRepository repo) {
-        return jdbc.sql(FIND_BY_GITHUB_ID).param("githubRepoId", repo.githubRepoId()).query(Known.class).optional();
-    }
-
-    private Optional<Long> insert(GithubRepository repo) {
-        return withRepository(jdbc.sql(INSERT), repo).query(Long.class).optional();
+        return jdbc.sql(FIND_BY_GITHUB_ID).param("githubRepoId", repo.githubRepoId()).query(RepositoryRegistry::keyed)
+                .optional().map(KeyedKnown::known);
     }
 
     private static JdbcClient.StatementSpec withRepository(JdbcClient.StatementSpec statement, GithubRepository repo) {
