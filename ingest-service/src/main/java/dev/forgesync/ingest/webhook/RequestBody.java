@@ -35,7 +35,12 @@ final class RequestBody {
 
     /** The JSON text: the body itself, or the decoded {@code payload} field of a form-encoded body. */
     static String json(byte[] body, String contentType) {
-        if (isForm(contentType)) {
+        return json(body, isForm(contentType));
+    }
+
+    /** {@link #json(byte[], String)} once the content type is known to be a form or not. */
+    static String json(byte[] body, boolean form) {
+        if (form) {
             return formPayload(new String(body, StandardCharsets.US_ASCII));
         }
         return new String(body, StandardCharsets.UTF_8);

@@ -97,9 +97,10 @@ final class WebhookServlet extends HttpServlet {
         String deliveryId = requiredHeader(request, DELIVERY, 100);
         byte[] body = RequestBody.read(request.getInputStream(), request.getContentLengthLong(), maxBodySize);
         String signature = verified(request.getHeader(SIGNATURE), body);
-        String json = RequestBody.json(body, request.getContentType());
+        boolean form = RequestBody.isForm(request.getContentType());
+        String json = RequestBody.json(body, form);
         // Parsed from the bytes when they are the JSON (Jackson's byte parser is the faster one), else the form field.
-        EventIntent intent = events.interpret(event, RequestBody.isForm(request.getContentType()) ? parse(json) : parse(body));
+        EventIntent intent = events.interpret(event, form ? parse(json) : parse(body));
         DeliveryOutcome outcome = deliveries.receive(
                 new IncomingDelivery(deliveryId, event, signature, json, intent, Instant.now()));
         metrics.delivery(event, outcome.name());
