@@ -34,7 +34,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 class OutageFaultIT {
 
     private static final Duration SETTLE = Duration.ofSeconds(120);
-    private static final Path HOME = Path.of("target", "e2e-faults").toAbsolutePath();
 
     static PrivatePostgres postgres;
     static Pipeline pipeline;
@@ -45,7 +44,7 @@ class OutageFaultIT {
     static void startThePipelineOnAPrivateCluster() throws Exception {
         assumeTrue(PrivatePostgres.available(), "needs root and a local PostgreSQL 15 for a private cluster");
         unmountLeftovers();
-        postgres = PrivatePostgres.start(HOME.resolve("pg"));
+        postgres = PrivatePostgres.start();
         pipeline = Pipeline.start("faults", Pipeline.options().workers(2).database(postgres.db())
                 .workerEnv("FORGESYNC_SYNC_TIMEOUT", "10s")
                 .workerEnv("SPRING_KAFKA_CONSUMER_PROPERTIES_MAX_POLL_INTERVAL_MS", "25000")

@@ -8,9 +8,11 @@ import java.util.List;
 import org.flywaydb.core.Flyway;
 
 /**
- * A PostgreSQL 15 cluster of its own (initdb under target/, a free port, trust authentication) that a test may
- * stop and start - the shared server on 5432 must never be stopped. Runs the server binaries as the
- * operating-system user {@code postgres} (initdb refuses root), like infra's PrivateCluster.
+ * A PostgreSQL 15 cluster of its own (initdb under a temporary folder, a free port, trust authentication) that a
+ * test may stop and start - the shared server on 5432 must never be stopped. Runs the server binaries as the
+ * operating-system user {@code postgres} (initdb refuses root), like infra's PrivateCluster, and for the same reason
+ * lives under the system's temporary folder rather than target/: {@code postgres} must be able to reach it, and a
+ * checkout under a private folder (a {@code mktemp -d} clone, a home directory) is closed to other users.
  */
 final class PrivatePostgres implements AutoCloseable {
 
@@ -32,9 +34,8 @@ final class PrivatePostgres implements AutoCloseable {
     }
 
     /** Initialises, starts and migrates a new cluster. */
-    static PrivatePostgres start(Path root) throws IOException {
-        KafkaBroker.deleteRecursively(root);
-        Files.createDirectories(root);
+    static PrivatePostgres start() throws IOException {
+        Path root = Files.createTempDirectory("forgesync-e2e-pg-");
         PrivatePostgres pg = new PrivatePostgres(root, Signals.freePort());
         run("chown", "postgres", root.toString());
         run("runuser", "-u", "postgres", "--", BIN.resolve("initdb").toString(), "-D", pg.data.toString(),
