@@ -141,6 +141,6 @@ class GitMirrorIT {
 
     private static RepositoryRow row(String fullName) {
         String[] parts = fullName.split("/");
-        return new RepositoryRow(1, fullName, parts[0], parts[1], null, SyncStatus.IN_PROGRESS, 0, 3, false);
+        return new RepositoryRow(1, fullName, parts[0], parts[1], null, SyncStatus.IN_PROGRESS, 0, 3, false, false, null);
     }
 }

@@ -20,7 +20,8 @@ public class RepositoryClaims {
     private static final String FIND = """
             SELECT id, github_full_name, github_owner, github_repo_name, github_default_branch, sync_status,
                    COALESCE(retry_count, 0) AS retry_count, COALESCE(max_retries, 3) AS max_retries,
-                   COALESCE(metadata -> 'sync_stopped' IS NOT NULL, FALSE) AS stopped
+                   COALESCE(metadata -> 'sync_stopped' IS NOT NULL, FALSE) AS stopped,
+                   COALESCE(github_is_private, FALSE) AS github_is_private, onedev_project_id
             FROM repositories WHERE id = :id""";
 
     private static final String CLAIM = """
@@ -76,7 +77,9 @@ public class RepositoryClaims {
                 SyncStatus.fromDb(rs.getString("sync_status")),
                 rs.getInt("retry_count"),
                 rs.getInt("max_retries"),
-                rs.getBoolean("stopped"))).optional();
+                rs.getBoolean("stopped"),
+                rs.getBoolean("github_is_private"),
+                rs.getObject("onedev_project_id", Long.class))).optional();
     }
 
     /** {@code in_progress} from pending, completed, failed, or a stale {@code in_progress}; true if this caller won. */

@@ -5,7 +5,9 @@ import dev.forgesync.schema.SyncStatus;
 /**
  * The columns of {@code repositories} a sync needs. {@code fullName} is the truth for the clone URL; {@code stopped}
  * is ingest's {@code metadata.sync_stopped} mark (the GitHub repository was deleted, or unstarred with the
- * {@code stop} policy): such a repository is not synced until a new event clears the mark.
+ * {@code stop} policy): such a repository is not synced until a new event clears the mark. {@code privateRepository}
+ * is GitHub's visibility as ingest last saw it; {@code oneDevProjectId} is the OneDev project a previous sync created
+ * or found (null before the first one).
  */
 public record RepositoryRow(
         long id,
@@ -16,5 +18,7 @@ public record RepositoryRow(
         SyncStatus status,
         int retryCount,
         int maxRetries,
-        boolean stopped) {
+        boolean stopped,
+        boolean privateRepository,
+        Long oneDevProjectId) {
 }
