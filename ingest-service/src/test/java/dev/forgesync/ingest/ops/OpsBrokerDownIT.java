@@ -14,7 +14,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.forgesync.ingest.IngestContexts;
 import dev.forgesync.ingest.SyncRequestsTopic;
-import dev.forgesync.ingest.TcpForwarder;
+import dev.forgesync.testsupport.TcpForwarder;
 import dev.forgesync.testsupport.TestDatabase;
 import dev.forgesync.testsupport.TestKafka;
 

@@ -14,7 +14,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.forgesync.ingest.IngestContexts;
 import dev.forgesync.ingest.Rows;
 import dev.forgesync.ingest.SyncRequestsTopic;
-import dev.forgesync.ingest.TcpForwarder;
+import dev.forgesync.testsupport.TcpForwarder;
 import dev.forgesync.ingest.WebhookClient;
 import dev.forgesync.testsupport.TestKafka;
 import dev.forgesync.testsupport.Webhooks;

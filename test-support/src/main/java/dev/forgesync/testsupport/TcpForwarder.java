@@ -1,4 +1,4 @@
-package dev.forgesync.ingest;
+package dev.forgesync.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
