@@ -115,9 +115,14 @@ final class Ledger {
         assertBalanced();
     }
 
-    /** Waits until nothing is left to do: rows terminal, outbox published, consumer groups caught up, mirrors equal. */
+    /**
+     * Waits until nothing is left to do: rows terminal, outbox published, consumer groups caught up, mirrors equal.
+     * Fails at once, instead of at the deadline, when a repository is stranded (see {@link #stranded()}).
+     */
     void awaitQuiet(Duration atMost) {
-        await("pipeline quiet").atMost(atMost).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
+        await("pipeline quiet").atMost(atMost).pollInterval(Duration.ofMillis(500))
+                .failFast("a repository is stranded: pending or in_progress with nothing in flight", () -> !stranded().isEmpty())
+                .ignoreExceptions().untilAsserted(() -> {
             assertThat(pipeline.query("SELECT id FROM repositories WHERE sync_status NOT IN ('completed','permanent_failure')"))
                     .as("repositories not yet completed or permanently failed").isEmpty();
             assertThat(pipeline.query("SELECT event_id FROM webhook_events WHERE processed IS NOT TRUE"))
@@ -141,6 +146,11 @@ final class Ledger {
         }
         assertThat(pipeline.query("SELECT id FROM repositories WHERE sync_status IN ('pending','in_progress','failed')"))
                 .as("repositories left pending, in progress or failed").isEmpty();
+        try {
+            assertThat(stranded()).as("repositories stranded with nothing in flight").isEmpty();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError("could not read the consumer lag", e);
+        }
         for (String name : repositories()) {
             Map<String, Object> repo = pipeline.repository(name);
             assertThat(repo).as("repository row of %s", name).isNotEmpty();
@@ -156,6 +166,22 @@ final class Ledger {
                         repo.get("id"))).as("failed attempts of %s in sync_logs", name).isNotEmpty();
             }
         }
+    }
+
+    /**
+     * Repositories left {@code pending} or {@code in_progress} with nothing in flight for them: no unpublished outbox
+     * row, every consumer group at the end of every sync-request topic, and the row untouched (no heartbeat, no
+     * re-request) for longer than {@link Pipeline#STRANDED_AFTER}, the longest the pipeline's own recovery may take.
+     * Such a row would wait for ever for an event or an operator; the pipeline must never leave one.
+     */
+    List<String> stranded() throws InterruptedException, ExecutionException {
+        List<String> suspects = pipeline.query("""
+                SELECT r.github_full_name || ' (' || r.sync_status || ')' AS name FROM repositories r
+                WHERE r.sync_status IN ('pending', 'in_progress')
+                  AND r.updated_at < NOW() - make_interval(secs => ?)
+                  AND NOT EXISTS (SELECT 1 FROM webhook_events e WHERE e.repository_id = r.id AND e.processed IS NOT TRUE)""",
+                (double) Pipeline.STRANDED_AFTER.toSeconds()).stream().map(r -> (String) r.get("name")).toList();
+        return suspects.isEmpty() || consumerLag() > 0 ? List.of() : suspects;
     }
 
     Set<String> repositories() {

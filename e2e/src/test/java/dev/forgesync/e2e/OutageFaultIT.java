@@ -48,6 +48,7 @@ class OutageFaultIT {
         pipeline = Pipeline.start("faults", Pipeline.options().workers(2).database(postgres.db())
                 .workerEnv("FORGESYNC_SYNC_TIMEOUT", "10s")
                 .workerEnv("SPRING_KAFKA_CONSUMER_PROPERTIES_MAX_POLL_INTERVAL_MS", "25000")
+                .workerEnv("SPRING_DATASOURCE_HIKARI_CONNECTION_TIMEOUT", "1000")
                 .prepareCache(OutageFaultIT::mountSmallTmpfs));
         ledger = new Ledger(pipeline);
     }
@@ -109,8 +110,47 @@ class OutageFaultIT {
         names.forEach(n -> assertThat(ledger.status(n)).as(n).isEqualTo("completed"));
     }
 
+    /**
+     * Requests already in Kafka when PostgreSQL goes away for longer than the worker's whole retry chain (here
+     * 4 attempts, 1 + 2 + 4 s apart, each waiting at most 1 s for a connection: about 11 s; the outage lasts 45 s).
+     * Before the hardening they walked the chain into the dead-letter topic while their rows stayed {@code pending}
+     * for ever; now every one of them is mirrored once the database is back.
+     */
     @Test
     @Order(2)
+    void postgresDownLongerThanTheWholeRetryChainStrandsNoRepository() {
+        List<String> names = List.of("long/one", "long/two", "long/three", "long/four");
+        names.forEach(pipeline::createSource);
+        names.forEach(n -> assertThat(ledger.push(n)).isEqualTo(202));
+        ledger.balance(SETTLE);
+
+        pipeline.workers().forEach(ServiceProcess::pause);
+        try {
+            for (String name : names) {
+                GitRepos.commit(pipeline.source(name), "master", "after-outage.txt", name);
+                assertThat(ledger.push(name)).isEqualTo(202);
+            }
+            await("every request published to Kafka").atMost(Duration.ofSeconds(30))
+                    .until(() -> pipeline.query("SELECT id FROM webhook_events WHERE processed IS NOT TRUE").isEmpty());
+            postgres.stopServer();
+        } finally {
+            pipeline.workers().forEach(ServiceProcess::resume);
+        }
+        Instant down = Instant.now();
+        try {
+            await("45 s of outage, four times the retry chain").atMost(Duration.ofSeconds(70))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> Duration.between(down, Instant.now()).compareTo(Duration.ofSeconds(45)) >= 0);
+        } finally {
+            postgres.startServer();
+        }
+
+        ledger.balance(SETTLE);
+        names.forEach(n -> assertThat(ledger.status(n)).as(n).isEqualTo("completed"));
+    }
+
+    @Test
+    @Order(3)
     void workerStalledBeyondItsPollIntervalLosesTheRequestToAnotherWorker() {
         String name = "stall/sigstop";
         pipeline.createSource(name);
@@ -144,7 +184,7 @@ class OutageFaultIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void fullDiskFailsCleanlyPushesNothingAndSucceedsOnceSpaceReturns() {
         assumeTrue(mounts.size() == pipeline.workers().size(), "tmpfs could not be mounted on the worker caches");
         String name = "disk/full";

@@ -37,6 +37,11 @@ final class Pipeline implements AutoCloseable {
     /** Set as both the GitHub and the OneDev token; the security scan looks for it everywhere. */
     static final String CANARY = "fsCanary" + HexFormat.of().formatHex(randomBytes(12));
     static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * How long a repository may stay {@code pending} or {@code in_progress} untouched with nothing in flight before
+     * the ledger calls it stranded: longer than ingest's recovery sweep takes to re-request it here.
+     */
+    static final Duration STRANDED_AFTER = Duration.ofSeconds(60);
 
     private final Path home;
     private final Path logDir;
