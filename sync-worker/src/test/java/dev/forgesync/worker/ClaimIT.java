@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -181,7 +182,7 @@ class ClaimIT extends WorkerITSupport {
             long id = registerRepository(fullName, 3);
             requestSync(id, fullName);
             awaitStatus(id, "completed");
-            Instant started = ((java.sql.Timestamp) row(id).get("last_sync_started_at")).toInstant();
+            Instant started = ((Timestamp) row(id).get("last_sync_started_at")).toInstant();
             assertThat(row(id).get("claimed_at")).isEqualTo(row(id).get("last_sync_started_at"));
             // The audit trail is not state: a payload claiming a much later start changes nothing.
             jdbc.sql("""
