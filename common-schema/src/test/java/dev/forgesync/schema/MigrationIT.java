@@ -81,6 +81,10 @@ class MigrationIT {
         expected.put("repositories.last_synced_at", "timestamp with time zone YES");
         expected.put("repositories.next_retry_at", "timestamp with time zone YES");
         expected.put("repositories.metadata", "jsonb YES");
+        // V4: owned claims and the database's start of the latest successful sync
+        expected.put("repositories.claim_fence", "bigint NO");
+        expected.put("repositories.claimed_at", "timestamp with time zone YES");
+        expected.put("repositories.last_sync_started_at", "timestamp with time zone YES");
         // sync_logs
         expected.put("sync_logs.id", "integer NO");
         expected.put("sync_logs.repository_id", "integer NO");

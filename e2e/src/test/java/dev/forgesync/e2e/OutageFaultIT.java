@@ -47,6 +47,9 @@ class OutageFaultIT {
         postgres = PrivatePostgres.start();
         pipeline = Pipeline.start("faults", Pipeline.options().workers(2).database(postgres.db())
                 .workerEnv("FORGESYNC_SYNC_TIMEOUT", "10s")
+                .workerEnv("FORGESYNC_SYNC_CLAIM_TTL", "10s")
+                .workerEnv("FORGESYNC_SYNC_HEARTBEAT_INTERVAL", "2s")
+                .workerEnv("FORGESYNC_RETRY_DATABASE_MAX_DELAY", "2s")
                 .workerEnv("SPRING_KAFKA_CONSUMER_PROPERTIES_MAX_POLL_INTERVAL_MS", "25000")
                 .workerEnv("SPRING_DATASOURCE_HIKARI_CONNECTION_TIMEOUT", "1000")
                 .prepareCache(OutageFaultIT::mountSmallTmpfs));

@@ -268,6 +268,8 @@ final class Pipeline implements AutoCloseable {
         env.put("FORGESYNC_MIRROR_CACHE_DIR", cache.toString());
         env.put("FORGESYNC_MIRROR_IO_TIMEOUT", "15s");
         env.put("FORGESYNC_SYNC_TIMEOUT", "20s");
+        env.put("FORGESYNC_SYNC_CLAIM_TTL", "20s");
+        env.put("FORGESYNC_SYNC_HEARTBEAT_INTERVAL", "5s");
         env.put("FORGESYNC_RETRY_ATTEMPTS", "4");
         env.put("FORGESYNC_RETRY_INITIAL_DELAY", "1s");
         env.put("FORGESYNC_RETRY_MULTIPLIER", "2.0");

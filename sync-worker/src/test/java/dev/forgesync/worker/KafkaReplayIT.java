@@ -106,7 +106,8 @@ class KafkaReplayIT extends WorkerITSupport {
             // and its sync_logs are gone, while the OneDev project and the Kafka record remain.
             jdbc.sql("""
                     UPDATE repositories SET sync_status = 'pending', onedev_url = NULL, onedev_repo_name = NULL,
-                           onedev_project_id = NULL, last_synced_at = NULL WHERE id = :id""").param("id", id).update();
+                           onedev_project_id = NULL, last_synced_at = NULL, last_sync_started_at = NULL,
+                           claimed_at = NULL WHERE id = :id""").param("id", id).update();
             jdbc.sql("DELETE FROM sync_logs WHERE repository_id = :id").param("id", id).update();
             source.commit("main", "after.txt", "pushed while the database was being restored");
             int projects = ONEDEV.projects().size();

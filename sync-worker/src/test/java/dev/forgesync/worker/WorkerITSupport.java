@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,7 +26,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -34,32 +35,46 @@ import dev.forgesync.schema.SyncRequest;
 import dev.forgesync.schema.SyncRequestCodec;
 import dev.forgesync.schema.Topics;
 import dev.forgesync.testsupport.GitHttpServer;
+import dev.forgesync.testsupport.TcpForwarder;
 import dev.forgesync.testsupport.TestDatabase;
 import dev.forgesync.testsupport.TestKafka;
 import dev.forgesync.testsupport.onedev.OneDevStandIn;
 
 /**
  * One worker context for every integration test class: real PostgreSQL, the in-process broker, a GitHub stand-in
- * (bare repositories over smart HTTP) and the OneDev stand-in, with short retry delays. Tests use unique
- * repositories, so they never need to clean up each other's rows.
+ * (bare repositories over smart HTTP) and the OneDev stand-in, with short retry delays, a short claim TTL and short
+ * database timeouts. Tests use unique repositories, so they never need to clean up each other's rows.
+ *
+ * <p>The worker reaches PostgreSQL through {@link #DATABASE}, a TCP forwarder a test may cut or black-hole; the
+ * tests' own {@link #jdbc} goes straight to the database, so assertions work during an outage. A test that cuts it
+ * restores it before it ends.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 abstract class WorkerITSupport {
+
+    /** Short, so tests can let a claim go stale; heartbeats every 300 ms keep a live one. */
+    static final Duration CLAIM_TTL = Duration.ofSeconds(3);
 
     /** A canary: if it ever shows up in a row, a log line or a record, a secret leaked. */
     static final String ONEDEV_TOKEN = "canary-onedev-token-7f3c9a1e";
 
     static final Path ROOT = tempRoot();
+    private static final Pattern HOST_PORT = Pattern.compile("//([^/]+)/");
+    static final TcpForwarder DATABASE = databaseForwarder();
     static final GitHttpServer GITHUB = GitHttpServer.builder(ROOT.resolve("github")).start();
     static final OneDevStandIn ONEDEV = OneDevStandIn.start(ROOT.resolve("onedev"), ONEDEV_TOKEN);
     private static KafkaProducer<String, byte[]> producer;
 
-    @Autowired
-    JdbcClient jdbc;
+    final JdbcClient jdbc = JdbcClient.create(TestDatabase.perRun().dataSource());
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         TestDatabase.perRun().springProperties().forEach((k, v) -> registry.add(k, () -> v));
+        registry.add("spring.datasource.url", () -> throughForwarder(TestDatabase.perRun().jdbcUrl()));
+        registry.add("spring.datasource.hikari.connection-timeout", () -> "1000");
+        registry.add("spring.datasource.hikari.data-source-properties[connectTimeout]", () -> "2");
+        registry.add("spring.datasource.hikari.data-source-properties[socketTimeout]", () -> "3");
+        registry.add("spring.datasource.hikari.data-source-properties[options]", () -> "-c statement_timeout=2000");
         TestKafka.springProperties().forEach((k, v) -> registry.add(k, () -> v));
         registry.add("forgesync.github.base-url", () -> GITHUB.baseUri().toString());
         registry.add("forgesync.onedev.url", () -> ONEDEV.baseUri().toString());
@@ -67,6 +82,10 @@ abstract class WorkerITSupport {
         registry.add("forgesync.mirror.cache-dir", () -> ROOT.resolve("cache").toString());
         registry.add("forgesync.mirror.mirror-deletions", () -> "true");
         registry.add("forgesync.sync.timeout", () -> "60s");
+        registry.add("forgesync.sync.claim-ttl", () -> CLAIM_TTL.toMillis() + "ms");
+        registry.add("forgesync.sync.heartbeat-interval", () -> "300ms");
+        registry.add("forgesync.retry.database-initial-delay", () -> "200ms");
+        registry.add("forgesync.retry.database-max-delay", () -> "1s");
         registry.add("forgesync.retry.initial-delay", () -> "500ms");
         registry.add("forgesync.retry.multiplier", () -> "2.0");
         registry.add("forgesync.retry.max-delay", () -> "2s");
@@ -186,6 +205,25 @@ abstract class WorkerITSupport {
 
     static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static TcpForwarder databaseForwarder() {
+        String url = TestDatabase.perRun().jdbcUrl();
+        Matcher hostPort = HOST_PORT.matcher(url);
+        if (!hostPort.find()) {
+            throw new IllegalStateException("no host:port in " + url);
+        }
+        TcpForwarder forwarder = new TcpForwarder(TcpForwarder.freePort(), hostPort.group(1));
+        try {
+            forwarder.start();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return forwarder;
+    }
+
+    private static String throughForwarder(String url) {
+        return HOST_PORT.matcher(url).replaceFirst("//" + DATABASE.address() + "/");
     }
 
     private static Path tempRoot() {

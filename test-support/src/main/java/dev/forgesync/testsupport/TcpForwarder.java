@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
@@ -12,6 +13,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A plain TCP forwarder from a fixed local port to a target: while it is not started the port refuses connections,
  * as a down broker's would. Kafka clients bootstrap through it, then follow the broker's advertised address.
+ *
+ * <p>Faults: {@link #close()} then {@link #start()} again is an outage (existing connections reset, new ones refused);
+ * {@link #blackHole(boolean)} keeps every connection open but silently drops what flows either way, as a half-open
+ * connection behind a failed-over host or a stateful firewall does.
  */
 public final class TcpForwarder implements AutoCloseable {
 
@@ -19,7 +24,8 @@ public final class TcpForwarder implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    private ServerSocket server;
+    private volatile ServerSocket server;
+    private volatile boolean blackHoled;
 
     public TcpForwarder(int port, String target) {
         this.port = port;
@@ -27,8 +33,30 @@ public final class TcpForwarder implements AutoCloseable {
         this.targetPort = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
     }
 
+    /** A port nothing listens on right now, for a forwarder the code under test is configured with up front. */
+    public static int freePort() {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The address clients use, {@code 127.0.0.1:<port>}. */
+    public String address() {
+        return InetAddress.getLoopbackAddress().getHostAddress() + ":" + port;
+    }
+
+    /** While on, connections stay open (and new ones are accepted) but no byte reaches the other side. */
+    public void blackHole(boolean on) {
+        this.blackHoled = on;
+    }
+
     public void start() throws IOException {
-        server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true); // started again after close(): the port may still have connections in TIME_WAIT
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        server = socket;
         Thread acceptor = new Thread(this::accept, "tcp-forwarder-" + port);
         acceptor.setDaemon(true);
         acceptor.start();
@@ -52,7 +80,13 @@ public final class TcpForwarder implements AutoCloseable {
     private void pipe(Socket from, Socket to) {
         Thread thread = new Thread(() -> {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
+                byte[] buffer = new byte[8192];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    if (!blackHoled) {
+                        out.write(buffer, 0, n);
+                        out.flush();
+                    }
+                }
             } catch (IOException e) {
                 // connection closed by either side
             } finally {

@@ -7,18 +7,22 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * Refuses to start when a long sync could get the consumer thrown out of its group: every record of one poll may
- * wait for a busy claim and then sync, each up to the sync time limit, before the next poll.
+ * Refuses to start when a long sync could get the consumer thrown out of its group. Between two polls, each record
+ * of a poll may sync up to the sync time limit and then write its failure while the database flaps (up to a claim
+ * TTL); a database outage adds one in-place back-off pause. Nothing waits for a busy claim any more: such a record
+ * goes to a retry topic at once.
  */
 @Component
 class ConsumerCoherenceCheck implements InitializingBean {
 
     private final KafkaProperties kafka;
     private final SyncProperties sync;
+    private final RetryProperties retry;
 
-    ConsumerCoherenceCheck(KafkaProperties kafka, SyncProperties sync) {
+    ConsumerCoherenceCheck(KafkaProperties kafka, SyncProperties sync, RetryProperties retry) {
         this.kafka = kafka;
         this.sync = sync;
+        this.retry = retry;
     }
 
     @Override
@@ -28,10 +32,11 @@ class ConsumerCoherenceCheck implements InitializingBean {
         if (records == null || interval == null) {
             throw new IllegalStateException("set spring.kafka.consumer.max-poll-records and max.poll.interval.ms");
         }
-        Duration needed = sync.timeout().multipliedBy(2L * records);
+        Duration needed = sync.timeout().plus(sync.claimTtl()).multipliedBy(records).plus(retry.databaseMaxDelay());
         if (Duration.ofMillis(Long.parseLong(interval)).compareTo(needed) <= 0) {
             throw new IllegalStateException("max.poll.interval.ms=" + interval + " must exceed max-poll-records ("
-                    + records + ") x 2 x forgesync.sync.timeout (" + sync.timeout() + ")");
+                    + records + ") x (forgesync.sync.timeout (" + sync.timeout() + ") + forgesync.sync.claim-ttl ("
+                    + sync.claimTtl() + ")) + forgesync.retry.database-max-delay (" + retry.databaseMaxDelay() + ")");
         }
     }
 }

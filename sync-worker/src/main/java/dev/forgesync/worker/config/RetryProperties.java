@@ -20,6 +20,10 @@ import org.springframework.validation.annotation.Validated;
  * @param maxDelay the longest delay between two tries
  * @param topicPartitions partitions of the retry topics when this worker creates them; at least the main topic's count
  * @param replicationFactor replication factor of the retry and dead-letter topics
+ * @param databaseInitialDelay first pause before a record whose sync could not reach the database is tried again in
+ *                             place (the database's outage does not use up the request's retries)
+ * @param databaseMaxDelay the longest pause between two in-place tries while the database is unavailable; well
+ *                         below the consumer's {@code max.poll.interval.ms}
  */
 @Validated
 @ConfigurationProperties("forgesync.retry")
@@ -29,7 +33,9 @@ public record RetryProperties(
         @DefaultValue("4.0") double multiplier,
         @NotNull @DefaultValue("30m") Duration maxDelay,
         @Min(1) @DefaultValue("4") int topicPartitions,
-        @Min(1) @DefaultValue("1") short replicationFactor) {
+        @Min(1) @DefaultValue("1") short replicationFactor,
+        @NotNull @DefaultValue("1s") Duration databaseInitialDelay,
+        @NotNull @DefaultValue("30s") Duration databaseMaxDelay) {
 
     /** The delay before retry number {@code retry} (1-based). */
     public Duration delayBefore(int retry) {

@@ -2,6 +2,7 @@ package dev.forgesync.worker.failure;
 
 import java.io.IOException;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -17,7 +18,28 @@ import dev.forgesync.schema.InvalidSyncRequestException;
  */
 public final class FailureClassifier {
 
+    /**
+     * The database could not be reached or did not answer in time: a later try of the same statement may succeed
+     * without anybody changing anything. The listener retries such failures in place, without limit, instead of
+     * walking the record into the dead-letter topic.
+     */
+    public static final List<Class<? extends Exception>> DATABASE_UNAVAILABLE =
+            List.of(DataAccessResourceFailureException.class, TransientDataAccessException.class);
+
     private FailureClassifier() {
+    }
+
+    /** True when {@code failure} or one of its causes is one of {@link #DATABASE_UNAVAILABLE}. */
+    public static boolean isDatabaseUnavailable(Throwable failure) {
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        for (Throwable t = failure; t != null && seen.put(t, Boolean.TRUE) == null; t = t.getCause()) {
+            for (Class<? extends Exception> type : DATABASE_UNAVAILABLE) {
+                if (type.isInstance(t)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     public static FailureClass classify(Throwable failure) {

@@ -29,9 +29,8 @@ class SyncRequestListener {
     @KafkaListener(id = "forgesync-sync-requests", topics = Topics.SYNC_REQUESTS, groupId = Topics.SYNC_WORKER_GROUP)
     void onRequest(ConsumerRecord<String, byte[]> record) {
         SyncRequest request = SyncRequestCodec.fromBytes(record.value());
-        boolean isRetry = !Topics.SYNC_REQUESTS.equals(record.topic());
         log.debug("repository {} request {} from {}-{}@{}", request.repositoryId(), request.requestId(),
                 record.topic(), record.partition(), record.offset());
-        service.handle(request, isRetry);
+        service.handle(request);
     }
 }

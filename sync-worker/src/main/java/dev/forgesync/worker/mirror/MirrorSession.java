@@ -12,8 +12,8 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.CredentialsProvider;
@@ -82,26 +82,33 @@ public final class MirrorSession implements AutoCloseable {
         }
     }
 
-    /**
-     * Pushes every branch and tag that differs at {@code target} (forced: the source is the truth), the default
-     * branch in a push of its own first so an empty destination takes it as HEAD; deletes destination branches and
-     * tags the source lacks when {@code forgesync.mirror.mirror-deletions} is on. Every ref's result is checked.
-     */
+    /** {@link #push(PushTarget, String, PushGuard)} without a guard. */
     public PushOutcome push(PushTarget target, String defaultBranch) {
+        return push(target, defaultBranch, PushGuard.NONE);
+    }
+
+    /**
+     * Pushes every branch and tag that differs at {@code target} (non-fast-forward allowed: the source is the truth),
+     * the default branch in a push of its own first so an empty destination takes it as HEAD; deletes destination
+     * branches and tags the source lacks when {@code forgesync.mirror.mirror-deletions} is on. Every update is a
+     * compare-and-swap on the value the destination advertised when the plan was made ({@code --force-with-lease}):
+     * a ref that moved since is rejected ({@code destination_changed}), never overwritten. {@code guard} is asked
+     * right before each batch is sent and can cancel a transfer; its exception goes through unchanged. Every ref's
+     * result is checked.
+     */
+    public PushOutcome push(PushTarget target, String defaultBranch, PushGuard guard) {
         TransferMeter meter = new TransferMeter();
         try (Transport transport = Transport.open(repo, destinationUri(target))) {
             configure(transport, target, meter);
-            Map<String, Ref> remote;
-            try (PushConnection connection = transport.openPush()) {
-                remote = connection.getRefsMap();
-            }
-            Plan plan = plan(mirroredRefs(), remote, defaultBranch);
+            Plan plan = plan(mirroredRefs(), advertisedRefs(transport), defaultBranch);
             if (plan.isEmpty()) {
                 return new PushOutcome(0, 0, 0);
             }
-            pushChecked(transport, plan.first());
-            pushChecked(transport, plan.rest());
+            pushChecked(transport, plan.first(), guard);
+            pushChecked(transport, plan.rest(), guard);
             return new PushOutcome(meter.bytesWritten(), plan.updated(), plan.deleted());
+        } catch (GuardStopped e) {
+            throw e.reason;
         } catch (GitFailure e) {
             throw e;
         } catch (IOException | URISyntaxException | RuntimeException e) {
@@ -115,15 +122,22 @@ public final class MirrorSession implements AutoCloseable {
         }
     }
 
+    private static Map<String, Ref> advertisedRefs(Transport transport) throws IOException {
+        try (PushConnection connection = transport.openPush()) {
+            return connection.getRefsMap();
+        }
+    }
+
+    /** Each update expects the advertised value (or no ref, for a creation): the lease it was planned on. */
     private Plan plan(Map<String, ObjectId> local, Map<String, Ref> remote, String defaultBranch) throws IOException {
         List<RemoteRefUpdate> first = new ArrayList<>();
         List<RemoteRefUpdate> rest = new ArrayList<>();
         String defaultRef = defaultBranch == null ? null : Constants.R_HEADS + defaultBranch;
         int updated = 0;
         for (Map.Entry<String, ObjectId> e : local.entrySet()) {
-            Ref there = remote.get(e.getKey());
-            if (there == null || !e.getValue().equals(there.getObjectId())) {
-                RemoteRefUpdate u = new RemoteRefUpdate(repo, e.getKey(), e.getKey(), true, null, null);
+            ObjectId there = advertised(remote, e.getKey());
+            if (!e.getValue().equals(there)) {
+                RemoteRefUpdate u = new RemoteRefUpdate(repo, e.getKey(), e.getKey(), true, null, there);
                 (e.getKey().equals(defaultRef) ? first : rest).add(u);
                 updated++;
             }
@@ -132,7 +146,7 @@ public final class MirrorSession implements AutoCloseable {
         if (properties.mirrorDeletions()) {
             for (String name : remote.keySet()) {
                 if (isMirrored(name) && !local.containsKey(name)) {
-                    rest.add(new RemoteRefUpdate(repo, (String) null, name, true, null, null));
+                    rest.add(new RemoteRefUpdate(repo, (String) null, name, true, null, advertised(remote, name)));
                     deleted++;
                 }
             }
@@ -140,21 +154,82 @@ public final class MirrorSession implements AutoCloseable {
         return new Plan(first, rest, updated, deleted);
     }
 
-    private void pushChecked(Transport transport, List<RemoteRefUpdate> updates) throws IOException {
+    /** The advertised id of {@code name}, or the zero id ("must not exist") when the destination lacks it. */
+    private static ObjectId advertised(Map<String, Ref> remote, String name) {
+        Ref there = remote.get(name);
+        return there == null || there.getObjectId() == null ? ObjectId.zeroId() : there.getObjectId();
+    }
+
+    private void pushChecked(Transport transport, List<RemoteRefUpdate> updates, PushGuard guard) throws IOException {
         if (updates.isEmpty()) {
             return;
         }
-        PushResult result = transport.push(NullProgressMonitor.INSTANCE, updates);
+        try {
+            guard.check("pushing " + updates.size() + " refs");
+        } catch (RuntimeException e) {
+            throw new GuardStopped(e);
+        }
+        PushResult result = transport.push(new Cancellable(guard), updates);
         List<String> rejected = new ArrayList<>();
+        boolean moved = false;
         for (RemoteRefUpdate u : result.getRemoteUpdates()) {
             RemoteRefUpdate.Status s = u.getStatus();
             if (s != RemoteRefUpdate.Status.OK && s != RemoteRefUpdate.Status.UP_TO_DATE
                     && s != RemoteRefUpdate.Status.NON_EXISTING) {
+                moved |= s == RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED;
                 rejected.add(u.getRemoteName() + " " + s + (u.getMessage() == null ? "" : " (" + u.getMessage() + ")"));
             }
         }
+        if (moved) {
+            throw new GitFailure("destination_changed", true,
+                    "destination refs moved since the push was planned: " + String.join(", ", rejected), null);
+        }
         if (!rejected.isEmpty()) {
             throw GitFailure.pushRejected(String.join(", ", rejected));
+        }
+    }
+
+    /** Carries the guard's own exception out of the JGit translation. */
+    private static final class GuardStopped extends RuntimeException {
+        private final RuntimeException reason;
+
+        GuardStopped(RuntimeException reason) {
+            super(null, null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    /** JGit polls {@link #isCancelled()} while it writes the pack. */
+    private static final class Cancellable implements ProgressMonitor {
+        private final PushGuard guard;
+
+        Cancellable(PushGuard guard) {
+            this.guard = guard;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return guard.cancelled();
+        }
+
+        @Override
+        public void start(int totalTasks) {
+        }
+
+        @Override
+        public void beginTask(String title, int totalWork) {
+        }
+
+        @Override
+        public void update(int completed) {
+        }
+
+        @Override
+        public void endTask() {
+        }
+
+        @Override
+        public void showDuration(boolean enabled) {
         }
     }
 

@@ -14,54 +14,58 @@ import dev.forgesync.schema.SyncLogStatus;
 import dev.forgesync.schema.SyncRequest;
 import dev.forgesync.schema.SyncStatus;
 import dev.forgesync.worker.audit.LogEntry;
-import dev.forgesync.worker.audit.Redactor;
 import dev.forgesync.worker.audit.SyncAudit;
+import dev.forgesync.worker.claim.Claim;
+import dev.forgesync.worker.claim.ClaimAttempt;
+import dev.forgesync.worker.claim.ClaimKeeper;
+import dev.forgesync.worker.claim.HeldClaim;
 import dev.forgesync.worker.claim.RepositoryClaims;
 import dev.forgesync.worker.claim.RepositoryRow;
-import dev.forgesync.worker.config.RetryProperties;
 import dev.forgesync.worker.config.SyncProperties;
-import dev.forgesync.worker.failure.FailureClass;
-import dev.forgesync.worker.failure.FailureClassifier;
 import dev.forgesync.worker.failure.PermanentSyncFailure;
+import dev.forgesync.worker.failure.RepositoryBusy;
 import dev.forgesync.worker.failure.RetryableSyncFailure;
 
 /**
  * One sync request, start to end: skip it if a later sync already satisfied it, claim the repository, run the
- * mirror ({@link SyncRun}), and on failure set the row to {@code failed} (retry) or {@code permanent_failure}
- * and tell the listener which way the record goes by the exception it throws.
+ * mirror ({@link SyncRun}) while a heartbeat keeps the claim, and on failure let {@link SyncFailures} set the row to
+ * {@code failed} (retry) or {@code permanent_failure}. The exception thrown tells the listener which way the record
+ * goes; a repository that cannot be claimed yet ({@link RepositoryBusy}) comes back through the retry topics
+ * instead of holding the consumer.
  */
 @Service
 public class SyncService {
 
     private static final Logger log = LoggerFactory.getLogger(SyncService.class);
-    private static final Duration CLAIM_POLL = Duration.ofMillis(200);
 
     private final RepositoryClaims claims;
+    private final ClaimKeeper keeper;
     private final SyncRun run;
+    private final SyncFailures failures;
     private final SyncAudit audit;
-    private final Redactor redactor;
     private final SyncMetrics metrics;
     private final SyncProperties sync;
-    private final RetryProperties retry;
     private final Clock clock;
 
-    SyncService(RepositoryClaims claims, SyncRun run, SyncAudit audit, Redactor redactor, SyncMetrics metrics,
-                SyncProperties sync, RetryProperties retry, Clock clock) {
+    SyncService(RepositoryClaims claims, ClaimKeeper keeper, SyncRun run, SyncFailures failures, SyncAudit audit,
+                SyncMetrics metrics, SyncProperties sync, Clock clock) {
         this.claims = claims;
+        this.keeper = keeper;
         this.run = run;
+        this.failures = failures;
         this.audit = audit;
-        this.redactor = redactor;
         this.metrics = metrics;
         this.sync = sync;
-        this.retry = retry;
         this.clock = clock;
     }
 
     /**
      * Handles one request. Returns normally when the request is done with (synced, skipped, or nothing to do);
-     * throws {@link RetryableSyncFailure} or {@link PermanentSyncFailure} for the retry topology.
+     * throws {@link RetryableSyncFailure} (including {@link RepositoryBusy}) or {@link PermanentSyncFailure} for the
+     * retry topology. A database that cannot be reached before the claim surfaces as Spring's
+     * {@code DataAccessException}, which the listener retries in place.
      */
-    public void handle(SyncRequest request, boolean isRetry) {
+    public void handle(SyncRequest request) {
         long id = request.repositoryId();
         Optional<RepositoryRow> known = claims.find(id);
         if (known.isEmpty()) {
@@ -75,16 +79,26 @@ public class SyncService {
             metrics.outcome("stopped", null);
             return;
         }
-        if (skippedAsSatisfied(request) || !acquire(request)) {
+        if (skippedAsSatisfied(request)) {
             return;
         }
-        RepositoryRow row = claims.find(id).orElseThrow();
-        Instant started = clock.instant();
-        try {
-            run.execute(row, request, isRetry, started);
-            metrics.outcome("completed", Duration.between(started, clock.instant()));
-        } catch (RuntimeException e) {
-            fail(row, e, started);
+        ClaimAttempt attempt = claims.claim(id, sync.claimTtl());
+        if (attempt instanceof ClaimAttempt.Refused refused) {
+            refuse(request, refused);
+            return;
+        }
+        runClaimed(((ClaimAttempt.Won) attempt).claim(), request);
+    }
+
+    private void runClaimed(Claim claim, SyncRequest request) {
+        try (HeldClaim held = keeper.hold(claim)) {
+            Instant started = clock.instant();
+            try {
+                run.execute(held, request, started);
+                metrics.outcome("completed", Duration.between(started, clock.instant()));
+            } catch (RuntimeException e) {
+                failures.fail(held, e, started);
+            }
         }
     }
 
@@ -103,81 +117,28 @@ public class SyncService {
         return true;
     }
 
-    /** Claims the row, waiting (up to the sync time limit) while another sync of it runs. */
-    private boolean acquire(SyncRequest request) {
+    /**
+     * Not claimed: nothing to do for a final row or a request the running sync already covers (it started after the
+     * request was received, and retries itself if it fails); otherwise the record comes back later.
+     */
+    private void refuse(SyncRequest request, ClaimAttempt.Refused refused) {
         long id = request.repositoryId();
-        Instant giveUp = clock.instant().plus(sync.timeout());
-        while (!claims.claim(id, sync.timeout())) {
-            Optional<RepositoryRow> row = claims.find(id);
-            if (row.isEmpty() || row.get().status() == SyncStatus.PERMANENT_FAILURE) {
-                log.info("repository {} request {} not synced: repository is {}; a new event re-arms it", id,
-                        request.requestId(), row.map(r -> r.status().dbValue()).orElse("gone"));
-                metrics.outcome("not_claimable", null);
-                return false;
-            }
-            if (clock.instant().isAfter(giveUp)) {
-                throw new RetryableSyncFailure("repository " + id + " stayed claimed by another sync");
-            }
-            pause();
-            if (skippedAsSatisfied(request)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void fail(RepositoryRow row, RuntimeException e, Instant started) {
-        FailureClass failure = FailureClassifier.classify(e);
-        String message = redactor.redact(failure.message());
-        Duration took = Duration.between(started, clock.instant());
-        if (failure instanceof FailureClass.Retryable) {
-            Duration delay = retry.delayBefore(row.retryCount() + 1);
-            Optional<Integer> retryCount = claims.failForRetry(row.id(), message, delay);
-            if (retryCount.isPresent()) {
-                audit.record(row.id(), failedEntry(failure, message, took).with("retryCount", retryCount.get())
-                        .with("nextRetryInSeconds", delay.toSeconds()));
-                log.warn("repository {} sync failed ({}), retry {} of {} in {}", row.id(), failure.code(),
-                        retryCount.get(), row.maxRetries(), delay);
-                metrics.retry();
-                metrics.outcome("failed", took);
-                throw new RetryableSyncFailure("repository " + row.id() + " failed: " + failure.code());
-            }
-        }
-        if (!claims.markPermanent(row.id(), SyncStatus.IN_PROGRESS, message)) {
-            claimLost(row, failure, message, took);
+        if (refused.isFinal()) {
+            log.info("repository {} request {} not synced: repository is {}; a new event re-arms it", id,
+                    request.requestId(), refused.status() == null ? "gone" : refused.status().dbValue());
+            metrics.outcome("not_claimable", null);
             return;
         }
-        audit.record(row.id(), failedEntry(failure, message, took).with("permanent", true)
-                .with("retryCount", row.retryCount()));
-        log.error("repository {} sync failed permanently ({}): {}", row.id(), failure.code(), message);
-        metrics.permanentFailure(failure.code());
-        metrics.outcome("permanent_failure", took);
-        throw new PermanentSyncFailure("repository " + row.id() + " failed permanently: " + failure.code());
-    }
-
-    /**
-     * The row left {@code in_progress} under this sync (it stalled past the time limit and another sync took the
-     * claim over): the failure is this attempt's, not the repository's, so it is recorded as such and the record is
-     * done with; the status belongs to the sync that holds the claim.
-     */
-    private void claimLost(RepositoryRow row, FailureClass failure, String message, Duration took) {
-        audit.record(row.id(), failedEntry(failure, message, took).with("claimLost", true).with("permanent", false));
-        log.warn("repository {} sync failed ({}) after its claim was taken over by another sync; status left to that sync",
-                row.id(), failure.code());
-        metrics.outcome("claim_lost", took);
-    }
-
-    private static LogEntry failedEntry(FailureClass failure, String message, Duration took) {
-        return LogEntry.of(SyncEventType.SYNC_FAILED, SyncLogStatus.FAILURE)
-                .withError(failure.code(), message).withDuration(took);
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(CLAIM_POLL.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RetryableSyncFailure("interrupted while waiting for a claim");
+        if (refused.status() == SyncStatus.IN_PROGRESS && refused.claimedAt() != null
+                && !request.requestedAt().isAfter(refused.claimedAt())) {
+            log.info("repository {} request {} covered by the sync running since {}", id, request.requestId(),
+                    refused.claimedAt());
+            metrics.outcome("covered_by_running_sync", null);
+            return;
         }
+        metrics.outcome("busy", null);
+        throw new RepositoryBusy("repository " + id + " is " + refused.status().dbValue()
+                + (refused.status() == SyncStatus.FAILED ? ", retry due at " + refused.nextRetryAt()
+                        : ", claimed by another sync"));
     }
 }
