@@ -66,3 +66,49 @@ require_identifier() {
 
 # sql_literal VALUE: VALUE as a single-quoted SQL string literal.
 sql_literal() { printf "'%s'" "${1//\'/\'\'}"; }
+
+# run_child CMD...: runs CMD in the background and waits for it, passing TERM and INT on to it as TERM, so that a
+# script's EXIT trap cleans up only after CMD has finished its own shutdown; returns CMD's exit status, or stops the
+# script with 143 when it was asked to stop. An EXIT trap calls stop_child and wait_child for the other ways out.
+CHILD=
+STOP_REQUESTED=
+stop_child() { STOP_REQUESTED=yes; [ -z "$CHILD" ] || kill -TERM "$CHILD" 2>/dev/null || true; }
+wait_child() { # a trapped signal interrupts `wait`: wait again until the child has really exited
+  local status=0
+  while [ -n "$CHILD" ]; do
+    if wait "$CHILD"; then status=0; else status=$?; fi
+    kill -0 "$CHILD" 2>/dev/null || CHILD=
+  done
+  return "$status"
+}
+run_child() {
+  local status=0
+  trap stop_child TERM INT
+  "$@" &
+  CHILD=$!
+  [ -z "$STOP_REQUESTED" ] || stop_child
+  wait_child || status=$?
+  trap - TERM INT
+  [ -z "$STOP_REQUESTED" ] || exit 143
+  return "$status"
+}
+
+# mounts_under DIR: the mount points at or below DIR, deepest first.
+mounts_under() {
+  awk -v dir="$(readlink -f "$1")" '$2 == dir || index($2, dir "/") == 1 { print $2 }' /proc/self/mounts | sort -r
+}
+
+# remove_tree DIR: unmounts whatever is mounted below DIR (lazily when busy: a process may still hold a file there),
+# then deletes DIR without crossing into another file system. Anything still mounted there keeps DIR in place: a
+# bind mount of the host's /dev, say, must never be walked by rm.
+remove_tree() {
+  local dir=$1
+  mounts_under "$dir" | while read -r mount; do
+    umount "$mount" 2>/dev/null || umount -l "$mount" 2>/dev/null || true
+  done
+  if [ -n "$(mounts_under "$dir")" ]; then
+    log "left $dir in place: still mounted there: $(mounts_under "$dir" | tr '\n' ' ')"
+    return 1
+  fi
+  rm -rf --one-file-system "$dir"
+}
