@@ -12,6 +12,7 @@
 #              FORGESYNC_APP_ROLE (app_user), FORGESYNC_APP_PASSWORD, FORGESYNC_MONITOR_ROLE (monitor),
 #              FORGESYNC_MONITOR_PASSWORD, FORGESYNC_PG_HOST, FORGESYNC_PG_PORT, FORGESYNC_PG_SUPERUSER.
 set -euo pipefail
+# shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 DB="${FORGESYNC_DB_NAME:-forgesync}"

@@ -6,11 +6,13 @@
 #   ./forgesync demo     the offline demo against the running pipeline (see README)
 #   ./forgesync stop     ends exactly what start started
 #   ./forgesync status   what runs
-# Settings: see README "Configuration"; every FORGESYNC_* / SPRING_* variable set here reaches the services.
+# Settings: see README "Configuration"; every FORGESYNC_* / SPRING_* variable set here reaches the services, except
+# the owner's and the monitor's passwords. State, logs and secrets are private to this user (umask 077, common.sh).
 # No password goes on a command line (ps shows those to every local user): the owner's password reaches Flyway and
 # the embedded PostgreSQL in their environment, the services get only app_user's credentials (migrations run as the
 # owner in their own step, before the services start, which never migrate).
 set -euo pipefail
+# shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 BIN="$FORGESYNC_ROOT/infra/bin"
 RUN="$FORGESYNC_STATE_DIR/run"
@@ -22,6 +24,7 @@ INGEST_JAR="$FORGESYNC_ROOT/ingest-service/target/ingest-service-$VERSION.jar"
 WORKER_JAR="$FORGESYNC_ROOT/sync-worker/target/sync-worker-$VERSION.jar"
 DEMO_JAR="$FORGESYNC_ROOT/demo/target/demo-$VERSION.jar"
 INGEST_PORT="${FORGESYNC_INGEST_PORT:-8080}"
+INGEST_MANAGEMENT_PORT="${FORGESYNC_INGEST_MANAGEMENT_PORT:-9080}"
 WORKER_BASE_PORT="${FORGESYNC_WORKER_BASE_PORT:-8081}"
 WORKERS="${FORGESYNC_WORKERS:-1}"
 DB_NAME="${FORGESYNC_DB_NAME:-forgesync}"
@@ -73,7 +76,7 @@ start_embedded_postgres() {
     FORGESYNC_DB_OWNER_PASSWORD="$DB_OWNER_PASSWORD" FORGESYNC_PG_SUPERUSER_PASSWORD="$(secret pg-superuser-password)" \
       nohup java -Xmx128m -cp "$DEMO_JAR:$FORGESYNC_ROOT/demo/target/lib/*" dev.forgesync.demo.EmbeddedPostgres \
       "$FORGESYNC_STATE_DIR/pgdata" "$EMBEDDED_PG_PORT" "$DB_NAME" "$DB_OWNER" >"$LOGS/postgres.log" 2>&1 &
-    echo $! > "$RUN/postgres.pid"
+    write_pid "$RUN/postgres.pid" $!
     wait_for_port 127.0.0.1 "$EMBEDDED_PG_PORT" 120 "embedded PostgreSQL (log: $LOGS/postgres.log)"
   fi
   echo embedded > "$RUN/pg-mode"
@@ -107,6 +110,12 @@ secret() {
   cat "$file"
 }
 
+# secret_source: where the webhook secret comes from, for the banner (the secret itself is never printed).
+secret_source() {
+  if [ -n "${FORGESYNC_WEBHOOK_SECRET_FROM_CALLER:-}" ]; then echo "FORGESYNC_WEBHOOK_SECRET (from your environment)"
+  else echo "in $FORGESYNC_STATE_DIR/webhook-secret (readable by you only: cat it into GitHub's webhook form)"; fi
+}
+
 webhook_secret() {
   if [ -n "${FORGESYNC_WEBHOOK_SECRET:-}" ]; then printf '%s' "$FORGESYNC_WEBHOOK_SECRET"; else secret webhook-secret; fi
 }
@@ -120,18 +129,23 @@ datasource_env() {
   export SPRING_KAFKA_BOOTSTRAP_SERVERS="${SPRING_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${FORGESYNC_KAFKA_PORT:-9092}}"
 }
 
-start_service() {  # start_service NAME JAR PORT: java -jar in the background, waited on until its port answers
-  local name=$1 jar=$2 port=$3
-  if pid_alive "$RUN/$name.pid"; then log "$name already running (pid $(cat "$RUN/$name.pid"))"; return 0; fi
+# start_service NAME JAR PORT: java -jar in the background, waited on until its port answers. The service logs to
+# <logs>/NAME.log, which Spring Boot rolls over (application.yml, logging.logback.rollingpolicy); NAME.out keeps only
+# what the JVM prints before logging starts. Variables set around the call (MANAGEMENT_SERVER_PORT, ...) reach it.
+start_service() {
+  local name=$1 jar=$2 port=$3 java_opts
+  read -r -a java_opts <<<"${FORGESYNC_JAVA_OPTS:--Xmx512m}"
+  if pid_alive "$RUN/$name.pid"; then log "$name already running (pid $(pid_of "$RUN/$name.pid"))"; return 0; fi
   port_open 127.0.0.1 "$port" && die "port $port is taken; set FORGESYNC_INGEST_PORT / FORGESYNC_WORKER_BASE_PORT"
   # The owner's and the monitor's passwords stay behind, even when the caller exported them.
-  SERVER_PORT="$port" nohup env -u FORGESYNC_DB_OWNER_PASSWORD -u FORGESYNC_MONITOR_PASSWORD -u PGPASSWORD \
-    java ${FORGESYNC_JAVA_OPTS:--Xmx512m} -jar "$jar" >"$LOGS/$name.log" 2>&1 &
-  echo $! > "$RUN/$name.pid"
+  SERVER_PORT="$port" LOGGING_FILE_NAME="$LOGS/$name.log" LOGGING_THRESHOLD_CONSOLE=OFF \
+    nohup env -u FORGESYNC_DB_OWNER_PASSWORD -u FORGESYNC_MONITOR_PASSWORD -u PGPASSWORD \
+    java "${java_opts[@]}" -jar "$jar" >"$LOGS/$name.out" 2>&1 &
+  write_pid "$RUN/$name.pid" $!
   local i
   for ((i = 0; i < 1800; i++)); do
-    pid_alive "$RUN/$name.pid" || die "$name exited during start-up; see $LOGS/$name.log"
-    port_open 127.0.0.1 "$port" && { log "$name running (pid $(cat "$RUN/$name.pid")) on 127.0.0.1:$port"; return 0; }
+    pid_alive "$RUN/$name.pid" || die "$name exited during start-up; see $LOGS/$name.log and $LOGS/$name.out"
+    port_open 127.0.0.1 "$port" && { log "$name running (pid $(pid_of "$RUN/$name.pid")) on port $port"; return 0; }
     sleep 0.1
   done
   die "$name did not listen on $port within 180 s; see $LOGS/$name.log"
@@ -147,7 +161,8 @@ start_workers() {
     log "no FORGESYNC_ONEDEV_URL set: mirrors go to the local directory $FORGESYNC_DESTINATION_LOCAL_DIR"
   fi
   for ((i = 1; i <= WORKERS; i++)); do
-    FORGESYNC_MIRROR_CACHE_DIR="${FORGESYNC_MIRROR_CACHE_DIR:-$FORGESYNC_STATE_DIR/cache}/worker-$i" \
+    # A worker serves nothing but the actuator: all of it on 127.0.0.1.
+    FORGESYNC_MIRROR_CACHE_DIR="${FORGESYNC_MIRROR_CACHE_DIR:-$FORGESYNC_STATE_DIR/cache}/worker-$i" SERVER_ADDRESS=127.0.0.1 \
       start_service "sync-worker-$i" "$WORKER_JAR" $((WORKER_BASE_PORT + i - 1))
   done
   echo "$WORKERS" > "$RUN/workers"
@@ -180,9 +195,12 @@ start_kafka() {
 
 start_services() {
   datasource_env
+  FORGESYNC_WEBHOOK_SECRET_FROM_CALLER=${FORGESYNC_WEBHOOK_SECRET:+yes}
   export FORGESYNC_WEBHOOK_SECRET
   FORGESYNC_WEBHOOK_SECRET="$(webhook_secret)"
-  start_service ingest-service "$INGEST_JAR" "$INGEST_PORT"
+  # The webhook port on every interface (behind a reverse proxy, README "Connecting GitHub"); the actuator on 127.0.0.1.
+  MANAGEMENT_SERVER_PORT="$INGEST_MANAGEMENT_PORT" MANAGEMENT_SERVER_ADDRESS=127.0.0.1 \
+    start_service ingest-service "$INGEST_JAR" "$INGEST_PORT"
   start_workers
 }
 
@@ -191,12 +209,13 @@ banner() {
 
   forgesync is running.
     webhooks:      POST http://127.0.0.1:$INGEST_PORT/webhooks/github   (GitHub: content type application/json, events "Stars", "Watch", "Pushes", "Branch or tag creation/deletion", "Repositories")
-    secret:        $FORGESYNC_WEBHOOK_SECRET   (kept in $FORGESYNC_STATE_DIR/webhook-secret unless FORGESYNC_WEBHOOK_SECRET is set)
+    secret:        $(secret_source)
     mirrors:       ${FORGESYNC_ONEDEV_URL:-$FORGESYNC_STATE_DIR/mirrors (local directory; set FORGESYNC_ONEDEV_URL and FORGESYNC_ONEDEV_TOKEN for OneDev)}
     database:      $DB_URL
     kafka:         127.0.0.1:${FORGESYNC_KAFKA_PORT:-9092}
-    logs:          $LOGS/ (ingest-service.log, sync-worker-N.log) and $FORGESYNC_STATE_DIR/kafka/kafka.log
-    health:        http://127.0.0.1:$INGEST_PORT/actuator/health, metrics at /actuator/prometheus
+    logs:          $LOGS/ (ingest-service.log, sync-worker-N.log, rolled over at 10 MB) and $FORGESYNC_STATE_DIR/kafka/kafka.log
+    health:        http://127.0.0.1:$INGEST_MANAGEMENT_PORT/actuator/health, metrics at /actuator/prometheus (127.0.0.1 only;
+                   workers: http://127.0.0.1:$WORKER_BASE_PORT/actuator/health and up)
   Next: ./forgesync demo    Stop: ./forgesync stop
 
 INFO
@@ -230,7 +249,7 @@ stop() {
     embedded) stop_pid "$RUN/postgres.pid" "embedded PostgreSQL" 60 ;;
     started-local)
       log "stopping the PostgreSQL cluster that start started"
-      pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main stop >&2 || true ;;
+      pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main stop >&2 || true ;;
   esac
   rm -f "$RUN/pg-mode" "$RUN/workers"
 }
@@ -242,7 +261,7 @@ status() {
   if port_open 127.0.0.1 "${FORGESYNC_PG_PORT:-5432}" || port_open 127.0.0.1 "$EMBEDDED_PG_PORT"; then echo answering; else echo down; fi
   for f in "$RUN"/ingest-service.pid "$RUN"/sync-worker-*.pid; do
     [ -e "$f" ] || continue
-    if pid_alive "$f"; then echo "$(basename "$f" .pid): running pid $(cat "$f")"; else echo "$(basename "$f" .pid): dead"; fi
+    if pid_alive "$f"; then echo "$(basename "$f" .pid): running pid $(pid_of "$f")"; else echo "$(basename "$f" .pid): dead"; fi
   done
 }
 

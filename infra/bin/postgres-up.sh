@@ -7,6 +7,7 @@
 # The owner's password travels on psql's standard input as an SQL literal, never on a command line, and the session
 # turns log_statement off so that it does not reach the server log either (as db-roles.sh does).
 set -euo pipefail
+# shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 HOST="$PG_HOST"
@@ -19,7 +20,9 @@ require_identifier FORGESYNC_DB_OWNER "$OWNER"
 
 ensure_installed() {
   command -v pg_ctlcluster >/dev/null 2>&1 && return 0
-  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 || die "PostgreSQL is not installed; install it or point SPRING_DATASOURCE_URL at a server"
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    die "PostgreSQL is not installed; install it or point SPRING_DATASOURCE_URL at a server"
+  fi
   log "installing PostgreSQL from Debian's packages"
   apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
 }
@@ -29,7 +32,7 @@ ensure_running() {
   [ "$HOST" = 127.0.0.1 ] || [ "$HOST" = localhost ] || die "PostgreSQL on $HOST:$PGPORT_ does not answer"
   ensure_installed
   local version
-  version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  version=$(pg_version)
   [ -n "$version" ] || die "no PostgreSQL cluster under /etc/postgresql"
   if ! pg_lsclusters -h 2>/dev/null | awk '{print $2}' | grep -qx main; then
     pg_createcluster "$version" main >&2

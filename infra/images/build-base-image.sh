@@ -5,7 +5,9 @@
 #   infra/images/build-base-image.sh [ARCHIVE]     (default .forgesync/images/java17-base.tar)
 # Where a registry is reachable this is not needed: the default base is eclipse-temurin:17-jre.
 set -euo pipefail
+# shellcheck source=../bin/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../bin/common.sh"
+umask 022   # the image's files are for its user too (it holds no secret); the work folder is mktemp's 0700
 
 ARCHIVE="${1:-$FORGESYNC_STATE_DIR/images/java17-base.tar}"
 MIRROR="${FORGESYNC_DEBIAN_MIRROR:-http://deb.debian.org/debian}"

@@ -6,7 +6,9 @@
 # SIGTERM and SIGINT are passed on to the service as SIGTERM, and the script waits for it to finish its graceful
 # shutdown before it unmounts /proc and /dev and deletes the root file system (never through a live mount).
 set -euo pipefail
+# shellcheck source=../bin/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../bin/common.sh"
+umask 022   # the root file system is for the image's user too (the unpacking folder itself is mktemp's 0700)
 IMAGE="${1:?usage: run-image.sh IMAGE.tar [NAME=VALUE ...]}"; shift
 [ "$(id -u)" = 0 ] || die "chroot needs root"
 ROOT="$(mktemp -d "${TMPDIR:-/tmp}/forgesync-image.XXXXXX")"
@@ -15,9 +17,10 @@ trap cleanup EXIT
 tar -C "$ROOT" -xf "$IMAGE" manifest.json config.json 2>/dev/null || tar -C "$ROOT" -xf "$IMAGE" manifest.json
 mkdir -p "$ROOT/rootfs"
 # Layers in manifest order (a later layer overwrites an earlier one's files).
-for layer in $(sed -e 's/.*"Layers":\[//' -e 's/\].*//' -e 's/"//g' -e 's/,/ /g' "$ROOT/manifest.json"); do
+layers=$(sed -e 's/.*"Layers":\[//' -e 's/\].*//' -e 's/"//g' -e 's/,/\n/g' "$ROOT/manifest.json")
+while read -r layer; do
   tar -xOf "$IMAGE" "$layer" | { if [[ "$layer" == *.gz ]]; then gunzip; else cat; fi; } | tar -C "$ROOT/rootfs" -x --no-same-owner
-done
+done <<<"$layers"
 config=$(tar -xOf "$IMAGE" "$(sed -e 's/.*"Config":"//' -e 's/".*//' "$ROOT/manifest.json")")
 entrypoint=$(printf '%s' "$config" | sed -e 's/.*"Entrypoint":\[//' -e 's/\].*//' -e 's/","/\n/g' -e 's/"//g')
 user=$(printf '%s' "$config" | sed -n 's/.*"User":"\([^"]*\)".*/\1/p')

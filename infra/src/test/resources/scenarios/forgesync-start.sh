@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # ./forgesync start and stop with stand-ins for what they launch, to read the command lines and environments.
 #   bash forgesync-start.sh FORGESYNC_SH RECORD
 # forgesync.sh is sourced and its start runs as written, except: no build, no Kafka, and PostgreSQL is always the
@@ -49,6 +50,7 @@ export PATH="$fake:$PATH"
 source "$forgesync_sh"
 build() { :; }
 start_kafka() { :; }
+# shellcheck disable=SC2034 # DB_URL is read by forgesync.sh's steps
 start_postgres() { start_embedded_postgres; DB_URL="jdbc:postgresql://127.0.0.1:$EMBEDDED_PG_PORT/$DB_NAME"; }
 mvn_cmd() { printf '%s\n' "mvn $*" > "$RECORD/mvn.$$.argv"; env > "$RECORD/mvn.$$.env"; }
 

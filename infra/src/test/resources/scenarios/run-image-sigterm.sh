@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # run-image.sh stopped with SIGTERM while something still holds a file in its /dev bind mount.
 #   unshare -mpf --mount-proc bash run-image-sigterm.sh RUN_IMAGE_SH WORK
 # Runs in a private mount and PID namespace (all of it vanishes with the namespace). WORK/scratch stands in for the

@@ -31,6 +31,8 @@ class ForgesyncStartIT {
     @TempDir
     static Path work;
 
+    private static final int INGEST_MANAGEMENT_PORT = freePort();
+
     private static Path record;
     private static Path state;
 
@@ -47,7 +49,7 @@ class ForgesyncStartIT {
                         "FORGESYNC_MONITOR_PASSWORD", MONITOR_PASSWORD,
                         "FORGESYNC_EMBEDDED_PG_PORT", Integer.toString(freePort()),
                         "FORGESYNC_INGEST_PORT", Integer.toString(freePort()),
-                        "FORGESYNC_INGEST_MANAGEMENT_PORT", Integer.toString(freePort()),
+                        "FORGESYNC_INGEST_MANAGEMENT_PORT", Integer.toString(INGEST_MANAGEMENT_PORT),
                         "FORGESYNC_WORKER_BASE_PORT", Integer.toString(freePort()),
                         "FORGESYNC_WORKERS", "1"))
                 .timeout(Duration.ofSeconds(120))
@@ -98,6 +100,43 @@ class ForgesyncStartIT {
         assertThat(env("sql-runner")).containsEntry("FORGESYNC_PG_SUPERUSER_PASSWORD", secret("pg-superuser-password"));
     }
 
+    @Test
+    void theActuatorListensOnLoopbackOnly() throws IOException {
+        assertThat(env("ingest-service")).containsEntry("MANAGEMENT_SERVER_ADDRESS", "127.0.0.1")
+                .containsEntry("MANAGEMENT_SERVER_PORT", Integer.toString(INGEST_MANAGEMENT_PORT))
+                .doesNotContainKey("SERVER_ADDRESS");
+        assertThat(env("sync-worker")).as("a worker serves nothing but the actuator").containsEntry("SERVER_ADDRESS", "127.0.0.1");
+        assertThat(Files.readString(record.resolve("start.err")))
+                .contains("http://127.0.0.1:" + INGEST_MANAGEMENT_PORT + "/actuator/health");
+    }
+
+    @Test
+    void servicesLogToARollingFileInsteadOfTheirOutput() throws IOException {
+        for (String service : List.of("ingest-service", "sync-worker")) {
+            assertThat(env(service)).as(service).containsEntry("LOGGING_THRESHOLD_CONSOLE", "OFF")
+                    .hasEntrySatisfying("LOGGING_FILE_NAME", file -> assertThat(file).startsWith(state.resolve("logs").toString())
+                            .endsWith(".log"));
+        }
+    }
+
+    @Test
+    void theStateSecretsAndLogsAreThisUsersAlone() throws IOException {
+        assertThat(mode(state)).isEqualTo("rwx------");
+        assertThat(mode(state.resolve("logs"))).isEqualTo("rwx------");
+        assertThat(mode(state.resolve("webhook-secret"))).isEqualTo("rw-------");
+        assertThat(mode(state.resolve("pg-superuser-password"))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void startSaysWhereTheWebhookSecretIsWithoutPrintingIt() throws IOException {
+        assertThat(Files.readString(record.resolve("start.err"))).doesNotContain(secret("webhook-secret"))
+                .contains(state.resolve("webhook-secret").toString());
+    }
+
+    private static String mode(Path path) throws IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
     private static String secret(String name) throws IOException {
         return Files.readString(state.resolve(name));
     }
@@ -125,9 +164,11 @@ class ForgesyncStartIT {
         }
     }
 
-    private static int freePort() throws IOException {
+    private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
