@@ -22,13 +22,20 @@ class RunImageIT {
     static Path work;
 
     @BeforeAll
-    static void stopWithSigtermWhileTheDevMountIsBusy() {
+    static void stopWithSigtermWhileTheDevMountIsBusy() throws IOException, InterruptedException {
         assumeThat(System.getProperty("user.name")).as("mount and chroot need root").isEqualTo("root");
         assumeThat(Path.of("/usr/bin/unshare")).as("util-linux unshare").isExecutable();
+        assumeThat(namespacesAllowed()).as("unshare may create mount and PID namespaces here").isTrue();
 
         Script.scenario("run-image-sigterm.sh").under("unshare", "-mpf", "--mount-proc")
                 .args(Path.of("images/run-image.sh").toAbsolutePath().toString(), work.toString())
                 .runOk();
+    }
+
+    private static boolean namespacesAllowed() throws IOException, InterruptedException {
+        Process probe = new ProcessBuilder("unshare", "-mpf", "--mount-proc", "true")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return probe.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && probe.exitValue() == 0;
     }
 
     @Test
