@@ -1,11 +1,15 @@
+# shellcheck shell=bash
 # Shared by infra/bin scripts: where the project is, where local state lives, how to run Maven.
 # FORGESYNC_STATE_DIR (default <project>/.forgesync) holds the broker's jars, data, logs and pid files.
+# umask 077: what the scripts create (state, logs, secrets, database dumps, pid files) is this user's alone; the
+# dumps hold every webhook payload, the state holds private repositories' mirrors.
+umask 077
+log() { printf '[forgesync] %s\n' "$*" >&2; }
+die() { printf '[forgesync] error: %s\n' "$*" >&2; exit 1; }
 FORGESYNC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 FORGESYNC_STATE_DIR="${FORGESYNC_STATE_DIR:-$FORGESYNC_ROOT/.forgesync}"
 mkdir -p "$FORGESYNC_STATE_DIR"
-
-log() { printf '[forgesync] %s\n' "$*" >&2; }
-die() { printf '[forgesync] error: %s\n' "$*" >&2; exit 1; }
+chmod 700 "$FORGESYNC_STATE_DIR" 2>/dev/null || log "warning: could not make $FORGESYNC_STATE_DIR private (chmod 700)"
 
 mvn_cmd() {
   if [ -x "$FORGESYNC_ROOT/mvnw" ]; then "$FORGESYNC_ROOT/mvnw" "$@"; else mvn "$@"; fi
@@ -24,21 +28,48 @@ wait_for_port() {
   die "$what did not accept connections on $host:$port within ${secs}s"
 }
 
-# pid_alive FILE: true when FILE names a running process.
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Pid files hold "PID START": the process's start time (clock ticks after boot, /proc/PID/stat field 22) tells the
+# process that was started from a later one that happens to get the same PID after a crash or a reboot.
 
-# stop_pid FILE WHAT SECONDS: SIGTERM, wait, then SIGKILL; removes FILE.
+# proc_start PID: the start time of process PID; fails when there is no such process, or only its zombie.
+proc_start() {
+  local stat fields
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }   # the fields after the command name, which may hold spaces and parentheses
+  read -r -a fields <<<"$stat"
+  if [ "${fields[0]}" = Z ]; then   # the leader has exited: the process has ended once its other threads have too
+    local tasks=("/proc/$1/task/"*)
+    [ "${#tasks[@]}" -gt 1 ] || return 1
+  fi
+  printf '%s' "${fields[19]}"
+}
+
+# write_pid FILE PID: records PID and its start time in FILE.
+write_pid() { printf '%s %s\n' "$2" "$(proc_start "$2")" > "$1"; }
+
+# pid_of FILE: prints the PID that FILE names when that very process still runs; fails otherwise.
+pid_of() {
+  local pid='' start=''
+  if [ -f "$1" ]; then read -r pid start < "$1" || true; fi
+  if [ -z "$pid" ] || [ -z "$start" ] || [ "$(proc_start "$pid")" != "$start" ]; then return 1; fi
+  printf '%s' "$pid"
+}
+
+# pid_alive FILE: true when FILE names a process that still runs (the same one: PID and start time).
+pid_alive() { pid_of "$1" >/dev/null; }
+
+# stop_pid FILE WHAT SECONDS: SIGTERM, wait, then SIGKILL; removes FILE. Never signals a process that is not the one
+# FILE recorded: a stale file naming a reused PID is only removed.
 stop_pid() {
   local file=$1 what=$2 secs=${3:-30} pid i
-  if ! pid_alive "$file"; then rm -f "$file"; log "$what is not running"; return 0; fi
-  pid=$(cat "$file")
+  if ! pid=$(pid_of "$file"); then rm -f "$file"; log "$what is not running"; return 0; fi
   kill "$pid" 2>/dev/null || true
   for ((i = 0; i < secs * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$file"; log "$what stopped (pid $pid)"; return 0; }
+    pid_alive "$file" || { rm -f "$file"; log "$what stopped (pid $pid)"; return 0; }
     sleep 0.1
   done
   log "$what did not stop within ${secs}s; killing pid $pid"
-  kill -9 "$pid" 2>/dev/null || true
+  if pid_alive "$file"; then kill -9 "$pid" 2>/dev/null || true; fi
   rm -f "$file"
 }
 
@@ -47,6 +78,9 @@ stop_pid() {
 PG_HOST="${FORGESYNC_PG_HOST:-127.0.0.1}"
 PG_PORT="${FORGESYNC_PG_PORT:-5432}"
 PG_SUPERUSER="${FORGESYNC_PG_SUPERUSER:-postgres}"
+
+# pg_version: the newest PostgreSQL version with a Debian cluster configuration (/etc/postgresql/<version>).
+pg_version() { find /etc/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort -V | tail -n 1; }
 
 # as_postgres CMD...: runs CMD as the operating-system user postgres (peer/trust set-ups expect it).
 as_postgres() {
@@ -66,3 +100,49 @@ require_identifier() {
 
 # sql_literal VALUE: VALUE as a single-quoted SQL string literal.
 sql_literal() { printf "'%s'" "${1//\'/\'\'}"; }
+
+# run_child CMD...: runs CMD in the background and waits for it, passing TERM and INT on to it as TERM, so that a
+# script's EXIT trap cleans up only after CMD has finished its own shutdown; returns CMD's exit status, or stops the
+# script with 143 when it was asked to stop. An EXIT trap calls stop_child and wait_child for the other ways out.
+CHILD=
+STOP_REQUESTED=
+stop_child() { STOP_REQUESTED=yes; [ -z "$CHILD" ] || kill -TERM "$CHILD" 2>/dev/null || true; }
+wait_child() { # a trapped signal interrupts `wait`: wait again until the child has really exited
+  local status=0
+  while [ -n "$CHILD" ]; do
+    if wait "$CHILD"; then status=0; else status=$?; fi
+    kill -0 "$CHILD" 2>/dev/null || CHILD=
+  done
+  return "$status"
+}
+run_child() {
+  local status=0
+  trap stop_child TERM INT
+  "$@" &
+  CHILD=$!
+  [ -z "$STOP_REQUESTED" ] || stop_child
+  wait_child || status=$?
+  trap - TERM INT
+  [ -z "$STOP_REQUESTED" ] || exit 143
+  return "$status"
+}
+
+# mounts_under DIR: the mount points at or below DIR, deepest first.
+mounts_under() {
+  awk -v dir="$(readlink -f "$1")" '$2 == dir || index($2, dir "/") == 1 { print $2 }' /proc/self/mounts | sort -r
+}
+
+# remove_tree DIR: unmounts whatever is mounted below DIR (lazily when busy: a process may still hold a file there),
+# then deletes DIR without crossing into another file system. Anything still mounted there keeps DIR in place: a
+# bind mount of the host's /dev, say, must never be walked by rm.
+remove_tree() {
+  local dir=$1
+  mounts_under "$dir" | while read -r mount; do
+    umount "$mount" 2>/dev/null || umount -l "$mount" 2>/dev/null || true
+  done
+  if [ -n "$(mounts_under "$dir")" ]; then
+    log "left $dir in place: still mounted there: $(mounts_under "$dir" | tr '\n' ' ')"
+    return 1
+  fi
+  rm -rf --one-file-system "$dir"
+}

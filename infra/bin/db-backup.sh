@@ -6,11 +6,18 @@
 #              N: delete forgesync_*.dump files older than N days after a successful backup).
 # The dump is written to a temporary name and renamed when complete, so a listed .dump is never half written.
 set -euo pipefail
+# shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=db-connection.sh
 source "$(dirname "${BASH_SOURCE[0]}")/db-connection.sh"
 
 BACKUP_DIR="${FORGESYNC_BACKUP_DIR:-$FORGESYNC_STATE_DIR/backups}"
+# The dumps hold every webhook payload: 0600 files (umask 077, common.sh) in a folder only this user can open.
 mkdir -p "$BACKUP_DIR"
+if [ -n "$(find "$BACKUP_DIR" -maxdepth 0 -perm /077)" ]; then
+  chmod 700 "$BACKUP_DIR" || die "$BACKUP_DIR is open to other users and could not be made private (chmod 700)"
+  log "made $BACKUP_DIR private (mode 700)"
+fi
 FILE="$BACKUP_DIR/forgesync_$(date -u +%Y%m%d_%H%M%S).dump"
 [ -e "$FILE" ] && die "$FILE exists already (one backup per second at most)"
 PARTIAL="$FILE.partial"

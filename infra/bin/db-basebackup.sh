@@ -5,7 +5,9 @@
 # on its own. PGUSER needs the REPLICATION attribute (or superuser) and a pg_hba "replication" line.
 # Connection: see db-connection.sh. Recovery steps: infra/README.md, "Point-in-time recovery".
 set -euo pipefail
+# shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=db-connection.sh
 source "$(dirname "${BASH_SOURCE[0]}")/db-connection.sh"
 
 BACKUP_DIR="${FORGESYNC_BACKUP_DIR:-$FORGESYNC_STATE_DIR/backups}"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by db-backup.sh, db-restore.sh and db-basebackup.sh: the libpq connection from the environment.
 # libpq's own PGHOST / PGPORT / PGUSER / PGPASSWORD / PGDATABASE win; otherwise forgesync's FORGESYNC_PG_HOST
 # (127.0.0.1), FORGESYNC_PG_PORT (5432), FORGESYNC_DB_OWNER (forgesync), FORGESYNC_DB_OWNER_PASSWORD and

@@ -8,7 +8,9 @@
 # Stop ingest-service and the sync-workers before restoring over a live database.
 # Connection: see db-connection.sh; creating the database needs PGUSER to have CREATEDB.
 set -euo pipefail
+# shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=db-connection.sh
 source "$(dirname "${BASH_SOURCE[0]}")/db-connection.sh"
 
 DUMP="${1:-}"

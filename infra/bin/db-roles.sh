@@ -6,11 +6,13 @@
 # Default privileges for the owner's future tables and sequences, so a table a later migration creates is covered.
 # CREATE on schema public is revoked from PUBLIC in that database. flyway_schema_history stays read-only for app_user.
 # Runs psql as the postgres superuser (see common.sh). Passwords are sent on psql's stdin, never on a command line,
-# and never printed.
+# and never printed. `db-roles.sh --sql` prints the SQL instead, passwords included, for a pipe into a server that
+# has no psql beside it (./forgesync's embedded PostgreSQL): all of it runs in the forgesync database.
 # Environment: FORGESYNC_DB_NAME (forgesync), FORGESYNC_DB_OWNER (forgesync),
 #              FORGESYNC_APP_ROLE (app_user), FORGESYNC_APP_PASSWORD, FORGESYNC_MONITOR_ROLE (monitor),
 #              FORGESYNC_MONITOR_PASSWORD, FORGESYNC_PG_HOST, FORGESYNC_PG_PORT, FORGESYNC_PG_SUPERUSER.
 set -euo pipefail
+# shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 DB="${FORGESYNC_DB_NAME:-forgesync}"
@@ -73,6 +75,7 @@ END \$\$;
 SQL
 }
 
+if [ "${1:-}" = --sql ]; then roles_sql; grants_sql; exit 0; fi
 [ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$DB'")" = 1 ] || die "database $DB does not exist (run infra/bin/postgres-up.sh)"
 [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '$OWNER'")" = 1 ] || die "owner role $OWNER does not exist"
 roles_sql | psql_admin -f - >/dev/null

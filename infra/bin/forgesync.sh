@@ -6,8 +6,13 @@
 #   ./forgesync demo     the offline demo against the running pipeline (see README)
 #   ./forgesync stop     ends exactly what start started
 #   ./forgesync status   what runs
-# Settings: see README "Configuration"; every FORGESYNC_* / SPRING_* variable set here reaches the services.
+# Settings: see README "Configuration"; every FORGESYNC_* / SPRING_* variable set here reaches the services, except
+# the owner's and the monitor's passwords. State, logs and secrets are private to this user (umask 077, common.sh).
+# No password goes on a command line (ps shows those to every local user): the owner's password reaches Flyway and
+# the embedded PostgreSQL in their environment, the services get only app_user's credentials (migrations run as the
+# owner in their own step, before the services start, which never migrate).
 set -euo pipefail
+# shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 BIN="$FORGESYNC_ROOT/infra/bin"
 RUN="$FORGESYNC_STATE_DIR/run"
@@ -19,6 +24,7 @@ INGEST_JAR="$FORGESYNC_ROOT/ingest-service/target/ingest-service-$VERSION.jar"
 WORKER_JAR="$FORGESYNC_ROOT/sync-worker/target/sync-worker-$VERSION.jar"
 DEMO_JAR="$FORGESYNC_ROOT/demo/target/demo-$VERSION.jar"
 INGEST_PORT="${FORGESYNC_INGEST_PORT:-8080}"
+INGEST_MANAGEMENT_PORT="${FORGESYNC_INGEST_MANAGEMENT_PORT:-9080}"
 WORKER_BASE_PORT="${FORGESYNC_WORKER_BASE_PORT:-8081}"
 WORKERS="${FORGESYNC_WORKERS:-1}"
 DB_NAME="${FORGESYNC_DB_NAME:-forgesync}"
@@ -67,58 +73,79 @@ start_postgres() {
 start_embedded_postgres() {
   if ! pid_alive "$RUN/postgres.pid"; then
     log "no PostgreSQL installed here: starting an embedded one (data kept in $FORGESYNC_STATE_DIR/pgdata)"
-    nohup java -Xmx128m -cp "$DEMO_JAR:$FORGESYNC_ROOT/demo/target/lib/*" dev.forgesync.demo.EmbeddedPostgres \
-      "$FORGESYNC_STATE_DIR/pgdata" "$EMBEDDED_PG_PORT" "$DB_NAME" "$DB_OWNER" "$DB_OWNER_PASSWORD" \
-      >"$LOGS/postgres.log" 2>&1 &
-    echo $! > "$RUN/postgres.pid"
+    FORGESYNC_DB_OWNER_PASSWORD="$DB_OWNER_PASSWORD" FORGESYNC_PG_SUPERUSER_PASSWORD="$(secret pg-superuser-password)" \
+      nohup java -Xmx128m -cp "$DEMO_JAR:$FORGESYNC_ROOT/demo/target/lib/*" dev.forgesync.demo.EmbeddedPostgres \
+      "$FORGESYNC_STATE_DIR/pgdata" "$EMBEDDED_PG_PORT" "$DB_NAME" "$DB_OWNER" >"$LOGS/postgres.log" 2>&1 &
+    write_pid "$RUN/postgres.pid" $!
     wait_for_port 127.0.0.1 "$EMBEDDED_PG_PORT" 120 "embedded PostgreSQL (log: $LOGS/postgres.log)"
   fi
   echo embedded > "$RUN/pg-mode"
 }
 
-migrate() {
+migrate() {  # the password reaches the Flyway plugin through the environment (infra/pom.xml), not Maven's arguments
   log "migrating the schema (Flyway, as the owner $DB_OWNER)"
-  mvn_cmd -q -B -f "$FORGESYNC_ROOT/pom.xml" -pl infra flyway:migrate -Dforgesync.noTestDeps \
-    -Dforgesync.db.url="$DB_URL" -Dforgesync.db.owner="$DB_OWNER" -Dforgesync.db.password="$DB_OWNER_PASSWORD" >&2 \
+  FORGESYNC_DB_OWNER_PASSWORD="$DB_OWNER_PASSWORD" mvn_cmd -q -B -f "$FORGESYNC_ROOT/pom.xml" -pl infra flyway:migrate \
+    -Dforgesync.noTestDeps -Dforgesync.db.url="$DB_URL" -Dforgesync.db.owner="$DB_OWNER" >&2 \
     || die "migration failed"
+}
+
+# grant_roles: app_user and monitor (db-roles.sh). Without psql (the embedded PostgreSQL), the script's SQL goes
+# through the embedded server's own JDBC runner, on standard input.
+grant_roles() {
+  if [ "$(pg_mode)" != embedded ]; then bash "$BIN/db-roles.sh"; return; fi
+  bash "$BIN/db-roles.sh" --sql | FORGESYNC_PG_SUPERUSER_PASSWORD="$(secret pg-superuser-password)" \
+    java -Xmx64m -cp "$DEMO_JAR:$FORGESYNC_ROOT/demo/target/lib/*" dev.forgesync.demo.EmbeddedPostgres --sql \
+      "$EMBEDDED_PG_PORT" "$DB_NAME" || die "could not create the roles in the embedded PostgreSQL"
+  log "roles ready in the embedded database $DB_NAME"
 }
 
 # --- services -----------------------------------------------------------------------------------------------------
 
-webhook_secret() {
-  if [ -n "${FORGESYNC_WEBHOOK_SECRET:-}" ]; then printf '%s' "$FORGESYNC_WEBHOOK_SECRET"; return; fi
-  local file="$FORGESYNC_STATE_DIR/webhook-secret"
+# secret NAME: a random secret made once and kept in <state dir>/NAME, readable by this user only.
+secret() {
+  local file="$FORGESYNC_STATE_DIR/$1"
   if [ ! -s "$file" ]; then
     (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$file")
   fi
   cat "$file"
 }
 
-# Services connect as app_user (DML only) where the roles exist; migrations stay with the owner.
+# secret_source: where the webhook secret comes from, for the banner (the secret itself is never printed).
+secret_source() {
+  if [ -n "${FORGESYNC_WEBHOOK_SECRET_FROM_CALLER:-}" ]; then echo "FORGESYNC_WEBHOOK_SECRET (from your environment)"
+  else echo "in $FORGESYNC_STATE_DIR/webhook-secret (readable by you only: cat it into GitHub's webhook form)"; fi
+}
+
+webhook_secret() {
+  if [ -n "${FORGESYNC_WEBHOOK_SECRET:-}" ]; then printf '%s' "$FORGESYNC_WEBHOOK_SECRET"; else secret webhook-secret; fi
+}
+
+# Services connect as app_user (DML only), never as the owner: migrate and grant_roles ran before them.
 datasource_env() {
-  if [ "$(pg_mode)" = embedded ]; then
-    export SPRING_DATASOURCE_USERNAME="${SPRING_DATASOURCE_USERNAME:-$DB_OWNER}"
-    export SPRING_DATASOURCE_PASSWORD="${SPRING_DATASOURCE_PASSWORD:-$DB_OWNER_PASSWORD}"
-  else
-    export SPRING_DATASOURCE_USERNAME="${SPRING_DATASOURCE_USERNAME:-${FORGESYNC_APP_ROLE:-app_user}}"
-    export SPRING_DATASOURCE_PASSWORD="${SPRING_DATASOURCE_PASSWORD:-${FORGESYNC_APP_PASSWORD:-forgesync-local-dev}}"
-  fi
+  export SPRING_DATASOURCE_USERNAME="${SPRING_DATASOURCE_USERNAME:-${FORGESYNC_APP_ROLE:-app_user}}"
+  export SPRING_DATASOURCE_PASSWORD="${SPRING_DATASOURCE_PASSWORD:-${FORGESYNC_APP_PASSWORD:-forgesync-local-dev}}"
   export SPRING_DATASOURCE_URL="${SPRING_DATASOURCE_URL:-$DB_URL}"
-  export SPRING_FLYWAY_USER="${SPRING_FLYWAY_USER:-$DB_OWNER}"
-  export SPRING_FLYWAY_PASSWORD="${SPRING_FLYWAY_PASSWORD:-$DB_OWNER_PASSWORD}"
+  export SPRING_FLYWAY_ENABLED=false
   export SPRING_KAFKA_BOOTSTRAP_SERVERS="${SPRING_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${FORGESYNC_KAFKA_PORT:-9092}}"
 }
 
-start_service() {  # start_service NAME JAR PORT: java -jar in the background, waited on until its port answers
-  local name=$1 jar=$2 port=$3
-  if pid_alive "$RUN/$name.pid"; then log "$name already running (pid $(cat "$RUN/$name.pid"))"; return 0; fi
+# start_service NAME JAR PORT: java -jar in the background, waited on until its port answers. The service logs to
+# <logs>/NAME.log, which Spring Boot rolls over (application.yml, logging.logback.rollingpolicy); NAME.out keeps only
+# what the JVM prints before logging starts. Variables set around the call (MANAGEMENT_SERVER_PORT, ...) reach it.
+start_service() {
+  local name=$1 jar=$2 port=$3 java_opts
+  read -r -a java_opts <<<"${FORGESYNC_JAVA_OPTS:--Xmx512m}"
+  if pid_alive "$RUN/$name.pid"; then log "$name already running (pid $(pid_of "$RUN/$name.pid"))"; return 0; fi
   port_open 127.0.0.1 "$port" && die "port $port is taken; set FORGESYNC_INGEST_PORT / FORGESYNC_WORKER_BASE_PORT"
-  SERVER_PORT="$port" nohup java ${FORGESYNC_JAVA_OPTS:--Xmx512m} -jar "$jar" >"$LOGS/$name.log" 2>&1 &
-  echo $! > "$RUN/$name.pid"
+  # The owner's and the monitor's passwords stay behind, even when the caller exported them.
+  SERVER_PORT="$port" LOGGING_FILE_NAME="$LOGS/$name.log" LOGGING_THRESHOLD_CONSOLE=OFF \
+    nohup env -u FORGESYNC_DB_OWNER_PASSWORD -u FORGESYNC_MONITOR_PASSWORD -u PGPASSWORD \
+    java "${java_opts[@]}" -jar "$jar" >"$LOGS/$name.out" 2>&1 &
+  write_pid "$RUN/$name.pid" $!
   local i
   for ((i = 0; i < 1800; i++)); do
-    pid_alive "$RUN/$name.pid" || die "$name exited during start-up; see $LOGS/$name.log"
-    port_open 127.0.0.1 "$port" && { log "$name running (pid $(cat "$RUN/$name.pid")) on 127.0.0.1:$port"; return 0; }
+    pid_alive "$RUN/$name.pid" || die "$name exited during start-up; see $LOGS/$name.log and $LOGS/$name.out"
+    port_open 127.0.0.1 "$port" && { log "$name running (pid $(pid_of "$RUN/$name.pid")) on port $port"; return 0; }
     sleep 0.1
   done
   die "$name did not listen on $port within 180 s; see $LOGS/$name.log"
@@ -134,7 +161,8 @@ start_workers() {
     log "no FORGESYNC_ONEDEV_URL set: mirrors go to the local directory $FORGESYNC_DESTINATION_LOCAL_DIR"
   fi
   for ((i = 1; i <= WORKERS; i++)); do
-    FORGESYNC_MIRROR_CACHE_DIR="${FORGESYNC_MIRROR_CACHE_DIR:-$FORGESYNC_STATE_DIR/cache}/worker-$i" \
+    # A worker serves nothing but the actuator: all of it on 127.0.0.1.
+    FORGESYNC_MIRROR_CACHE_DIR="${FORGESYNC_MIRROR_CACHE_DIR:-$FORGESYNC_STATE_DIR/cache}/worker-$i" SERVER_ADDRESS=127.0.0.1 \
       start_service "sync-worker-$i" "$WORKER_JAR" $((WORKER_BASE_PORT + i - 1))
   done
   echo "$WORKERS" > "$RUN/workers"
@@ -153,25 +181,41 @@ stop_workers() {
 start() {
   build
   start_postgres
+  start_kafka
+  migrate
+  grant_roles
+  start_services
+  banner
+}
+
+start_kafka() {
   bash "$BIN/kafka.sh" start
   bash "$BIN/kafka-topics.sh"
-  migrate
-  [ "$(pg_mode)" = embedded ] || bash "$BIN/db-roles.sh"
+}
+
+start_services() {
   datasource_env
+  FORGESYNC_WEBHOOK_SECRET_FROM_CALLER=${FORGESYNC_WEBHOOK_SECRET:+yes}
   export FORGESYNC_WEBHOOK_SECRET
   FORGESYNC_WEBHOOK_SECRET="$(webhook_secret)"
-  start_service ingest-service "$INGEST_JAR" "$INGEST_PORT"
+  # The webhook port on every interface (behind a reverse proxy, README "Connecting GitHub"); the actuator on 127.0.0.1.
+  MANAGEMENT_SERVER_PORT="$INGEST_MANAGEMENT_PORT" MANAGEMENT_SERVER_ADDRESS=127.0.0.1 \
+    start_service ingest-service "$INGEST_JAR" "$INGEST_PORT"
   start_workers
+}
+
+banner() {
   cat >&2 <<INFO
 
   forgesync is running.
     webhooks:      POST http://127.0.0.1:$INGEST_PORT/webhooks/github   (GitHub: content type application/json, events "Stars", "Watch", "Pushes", "Branch or tag creation/deletion", "Repositories")
-    secret:        $FORGESYNC_WEBHOOK_SECRET   (kept in $FORGESYNC_STATE_DIR/webhook-secret unless FORGESYNC_WEBHOOK_SECRET is set)
+    secret:        $(secret_source)
     mirrors:       ${FORGESYNC_ONEDEV_URL:-$FORGESYNC_STATE_DIR/mirrors (local directory; set FORGESYNC_ONEDEV_URL and FORGESYNC_ONEDEV_TOKEN for OneDev)}
     database:      $DB_URL
     kafka:         127.0.0.1:${FORGESYNC_KAFKA_PORT:-9092}
-    logs:          $LOGS/ (ingest-service.log, sync-worker-N.log) and $FORGESYNC_STATE_DIR/kafka/kafka.log
-    health:        http://127.0.0.1:$INGEST_PORT/actuator/health, metrics at /actuator/prometheus
+    logs:          $LOGS/ (ingest-service.log, sync-worker-N.log, rolled over at 10 MB) and $FORGESYNC_STATE_DIR/kafka/kafka.log
+    health:        http://127.0.0.1:$INGEST_MANAGEMENT_PORT/actuator/health, metrics at /actuator/prometheus (127.0.0.1 only;
+                   workers: http://127.0.0.1:$WORKER_BASE_PORT/actuator/health and up)
   Next: ./forgesync demo    Stop: ./forgesync stop
 
 INFO
@@ -193,7 +237,6 @@ demo() {
   start_workers
   FORGESYNC_WEBHOOK_SECRET="$(webhook_secret)" FORGESYNC_DEMO_DIR="$FORGESYNC_STATE_DIR/demo" \
     FORGESYNC_INGEST_URL="http://127.0.0.1:$INGEST_PORT/webhooks/github" \
-    SPRING_DATASOURCE_URL="$DB_URL" SPRING_DATASOURCE_USERNAME="$DB_OWNER" SPRING_DATASOURCE_PASSWORD="$DB_OWNER_PASSWORD" \
     java -Xmx256m -cp "$DEMO_JAR:$FORGESYNC_ROOT/demo/target/lib/*" dev.forgesync.demo.Demo
   log "the workers still fetch from the demo's address; ./forgesync stop && ./forgesync start returns them to ${FORGESYNC_GITHUB_BASE_URL_DEFAULT:-https://github.com}"
 }
@@ -206,7 +249,7 @@ stop() {
     embedded) stop_pid "$RUN/postgres.pid" "embedded PostgreSQL" 60 ;;
     started-local)
       log "stopping the PostgreSQL cluster that start started"
-      pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main stop >&2 || true ;;
+      pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main stop >&2 || true ;;
   esac
   rm -f "$RUN/pg-mode" "$RUN/workers"
 }
@@ -218,14 +261,19 @@ status() {
   if port_open 127.0.0.1 "${FORGESYNC_PG_PORT:-5432}" || port_open 127.0.0.1 "$EMBEDDED_PG_PORT"; then echo answering; else echo down; fi
   for f in "$RUN"/ingest-service.pid "$RUN"/sync-worker-*.pid; do
     [ -e "$f" ] || continue
-    if pid_alive "$f"; then echo "$(basename "$f" .pid): running pid $(cat "$f")"; else echo "$(basename "$f" .pid): dead"; fi
+    if pid_alive "$f"; then echo "$(basename "$f" .pid): running pid $(pid_of "$f")"; else echo "$(basename "$f" .pid): dead"; fi
   done
 }
 
-case "${1:-start}" in
-  start) start ;;
-  demo) demo ;;
-  stop) stop ;;
-  status) status ;;
-  *) echo "usage: ./forgesync start|demo|stop|status" >&2; exit 2 ;;
-esac
+main() {
+  case "${1:-start}" in
+    start) start ;;
+    demo) demo ;;
+    stop) stop ;;
+    status) status ;;
+    *) echo "usage: ./forgesync start|demo|stop|status" >&2; exit 2 ;;
+  esac
+}
+
+# Sourced (the infra tests call its steps one by one), it only defines them.
+[ "${BASH_SOURCE[0]}" != "$0" ] || main "$@"

@@ -4,6 +4,7 @@
 # Environment: FORGESYNC_KAFKA_PORT (9092), FORGESYNC_KAFKA_CONTROLLER_PORT (9093), FORGESYNC_KAFKA_HEAP (512m),
 #              FORGESYNC_STATE_DIR (<project>/.forgesync; the broker lives in its kafka/ folder).
 set -euo pipefail
+# shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 PORT="${FORGESYNC_KAFKA_PORT:-9092}"
@@ -63,22 +64,23 @@ format_storage() {
 }
 
 start() {
-  if pid_alive "$PID"; then log "Kafka already running (pid $(cat "$PID")) on 127.0.0.1:$PORT"; return 0; fi
+  if pid_alive "$PID"; then log "Kafka already running (pid $(pid_of "$PID")) on 127.0.0.1:$PORT"; return 0; fi
   if port_open 127.0.0.1 "$PORT"; then die "port $PORT is taken by another process; set FORGESYNC_KAFKA_PORT"; fi
   fetch_jars
   write_config
   format_storage
-  nohup java -Xms"$HEAP" -Xmx"$HEAP" -Dlog4j2.configurationFile="$FORGESYNC_ROOT/infra/kafka/log4j2.properties" \
-    -cp "$LIBS/*" kafka.Kafka "$CONF" >"$LOG" 2>&1 &
-  echo $! > "$PID"
+  # The broker logs to $LOG through a rolling appender (log4j2-broker.properties); kafka.out keeps what the JVM prints.
+  nohup java -Xms"$HEAP" -Xmx"$HEAP" -Dlog4j2.configurationFile="$FORGESYNC_ROOT/infra/kafka/log4j2-broker.properties" \
+    -Dforgesync.kafka.log="$LOG" -cp "$LIBS/*" kafka.Kafka "$CONF" >"$HOME_DIR/kafka.out" 2>&1 &
+  write_pid "$PID" $!
   wait_for_port 127.0.0.1 "$PORT" 90 "Kafka (log: $LOG)"
-  log "Kafka running (pid $(cat "$PID")) on 127.0.0.1:$PORT, log $LOG"
+  log "Kafka running (pid $(pid_of "$PID")) on 127.0.0.1:$PORT, log $LOG"
 }
 
 case "${1:-}" in
   start) start ;;
   stop) stop_pid "$PID" Kafka 30 ;;
-  status) if pid_alive "$PID"; then echo "running pid $(cat "$PID") 127.0.0.1:$PORT"; else echo "stopped"; exit 3; fi ;;
+  status) if pid_alive "$PID"; then echo "running pid $(pid_of "$PID") 127.0.0.1:$PORT"; else echo "stopped"; exit 3; fi ;;
   run-class) shift; run_class "$@" ;;
   *) echo "usage: $0 start|stop|status|run-class CLASS ARGS..." >&2; exit 2 ;;
 esac

@@ -4,7 +4,10 @@
 # when running as root on a machine that has none.
 # Environment: FORGESYNC_DB_NAME (forgesync), FORGESYNC_DB_OWNER (forgesync), FORGESYNC_DB_OWNER_PASSWORD (forgesync),
 #              FORGESYNC_PG_HOST (127.0.0.1), FORGESYNC_PG_PORT (5432).
+# The owner's password travels on psql's standard input as an SQL literal, never on a command line, and the session
+# turns log_statement off so that it does not reach the server log either (as db-roles.sh does).
 set -euo pipefail
+# shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 HOST="$PG_HOST"
@@ -12,10 +15,14 @@ PGPORT_="$PG_PORT"
 DB="${FORGESYNC_DB_NAME:-forgesync}"
 OWNER="${FORGESYNC_DB_OWNER:-forgesync}"
 OWNER_PASSWORD="${FORGESYNC_DB_OWNER_PASSWORD:-forgesync}"
+require_identifier FORGESYNC_DB_NAME "$DB"
+require_identifier FORGESYNC_DB_OWNER "$OWNER"
 
 ensure_installed() {
   command -v pg_ctlcluster >/dev/null 2>&1 && return 0
-  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 || die "PostgreSQL is not installed; install it or point SPRING_DATASOURCE_URL at a server"
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    die "PostgreSQL is not installed; install it or point SPRING_DATASOURCE_URL at a server"
+  fi
   log "installing PostgreSQL from Debian's packages"
   apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
 }
@@ -25,7 +32,7 @@ ensure_running() {
   [ "$HOST" = 127.0.0.1 ] || [ "$HOST" = localhost ] || die "PostgreSQL on $HOST:$PGPORT_ does not answer"
   ensure_installed
   local version
-  version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  version=$(pg_version)
   [ -n "$version" ] || die "no PostgreSQL cluster under /etc/postgresql"
   if ! pg_lsclusters -h 2>/dev/null | awk '{print $2}' | grep -qx main; then
     pg_createcluster "$version" main >&2
@@ -37,11 +44,12 @@ ensure_running() {
 
 ensure_database() {
   if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '$OWNER'")" != 1 ]; then
-    psql_admin -c "CREATE ROLE \"$OWNER\" LOGIN PASSWORD '$OWNER_PASSWORD'"
+    printf "SET log_statement = 'none';\nCREATE ROLE %s LOGIN PASSWORD %s;\n" "$OWNER" "$(sql_literal "$OWNER_PASSWORD")" \
+      | psql_admin -f - >/dev/null
     log "created role $OWNER"
   fi
   if [ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$DB'")" != 1 ]; then
-    psql_admin -c "CREATE DATABASE \"$DB\" OWNER \"$OWNER\""
+    psql_admin -c "CREATE DATABASE $DB OWNER $OWNER" >/dev/null
     log "created database $DB owned by $OWNER"
   fi
 }

@@ -5,7 +5,9 @@
 #   infra/images/build-base-image.sh [ARCHIVE]     (default .forgesync/images/java17-base.tar)
 # Where a registry is reachable this is not needed: the default base is eclipse-temurin:17-jre.
 set -euo pipefail
+# shellcheck source=../bin/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../bin/common.sh"
+umask 022   # the image's files are for its user too (it holds no secret); the work folder is mktemp's 0700
 
 ARCHIVE="${1:-$FORGESYNC_STATE_DIR/images/java17-base.tar}"
 MIRROR="${FORGESYNC_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
@@ -14,15 +16,18 @@ MIRROR="${FORGESYNC_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 command -v debootstrap >/dev/null || { apt-get update -qq >&2; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >&2; }
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/forgesync-base.XXXXXX")"
-trap 'umount "$WORK/rootfs/proc" 2>/dev/null; rm -rf "$WORK"' EXIT
+# debootstrap and chroot run through run_child, so the clean-up waits for them; remove_tree never deletes through
+# a mount (debootstrap mounts /proc and /sys in the new root while it works).
+trap 'stop_child; wait_child || true; remove_tree "$WORK" || true' EXIT
 ROOTFS="$WORK/rootfs"
 log "debootstrap bookworm (minbase + openjdk-17-jre-headless) into $ROOTFS; a few minutes"
-debootstrap --variant=minbase --include=openjdk-17-jre-headless,ca-certificates bookworm "$ROOTFS" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 \
-  || { tail -20 "$WORK/debootstrap.log" >&2; die "debootstrap failed"; }
+run_child debootstrap --variant=minbase --include=openjdk-17-jre-headless,ca-certificates bookworm "$ROOTFS" "$MIRROR" \
+  >"$WORK/debootstrap.log" 2>&1 || { tail -20 "$WORK/debootstrap.log" >&2; die "debootstrap failed"; }
 # Smaller and deterministic enough: no apt lists, caches or docs.
 rm -rf "$ROOTFS"/var/lib/apt/lists/* "$ROOTFS"/var/cache/apt/* "$ROOTFS"/usr/share/doc/* "$ROOTFS"/usr/share/man/* "$ROOTFS"/tmp/*
 mount -t proc proc "$ROOTFS/proc"
-java_check=$(chroot "$ROOTFS" java -version 2>&1) || { umount "$ROOTFS/proc"; die "java does not run in the new root file system: $java_check"; }
+run_child chroot "$ROOTFS" java -version >"$WORK/java-check.log" 2>&1 \
+  || { umount "$ROOTFS/proc"; die "java does not run in the new root file system: $(cat "$WORK/java-check.log")"; }
 umount "$ROOTFS/proc"
 getent_uid=$(chroot "$ROOTFS" sh -c 'id -u nobody' 2>/dev/null || echo 65534)
 

@@ -3,19 +3,24 @@
 # no Docker daemon exists: unpacks its layers in order into a root file system and starts its entrypoint there with
 # chroot, as the image's user, on this machine's network, with the environment given as NAME=VALUE arguments.
 #   infra/images/run-image.sh IMAGE.tar [NAME=VALUE ...]      (root only; Ctrl-C or SIGTERM stops it)
+# SIGTERM and SIGINT are passed on to the service as SIGTERM, and the script waits for it to finish its graceful
+# shutdown before it unmounts /proc and /dev and deletes the root file system (never through a live mount).
 set -euo pipefail
+# shellcheck source=../bin/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../bin/common.sh"
+umask 022   # the root file system is for the image's user too (the unpacking folder itself is mktemp's 0700)
 IMAGE="${1:?usage: run-image.sh IMAGE.tar [NAME=VALUE ...]}"; shift
 [ "$(id -u)" = 0 ] || die "chroot needs root"
 ROOT="$(mktemp -d "${TMPDIR:-/tmp}/forgesync-image.XXXXXX")"
-cleanup() { umount "$ROOT/rootfs/proc" "$ROOT/rootfs/dev" 2>/dev/null || true; rm -rf "$ROOT"; }
+cleanup() { stop_child; wait_child || true; remove_tree "$ROOT" || true; }
 trap cleanup EXIT
 tar -C "$ROOT" -xf "$IMAGE" manifest.json config.json 2>/dev/null || tar -C "$ROOT" -xf "$IMAGE" manifest.json
 mkdir -p "$ROOT/rootfs"
 # Layers in manifest order (a later layer overwrites an earlier one's files).
-for layer in $(sed -e 's/.*"Layers":\[//' -e 's/\].*//' -e 's/"//g' -e 's/,/ /g' "$ROOT/manifest.json"); do
+layers=$(sed -e 's/.*"Layers":\[//' -e 's/\].*//' -e 's/"//g' -e 's/,/\n/g' "$ROOT/manifest.json")
+while read -r layer; do
   tar -xOf "$IMAGE" "$layer" | { if [[ "$layer" == *.gz ]]; then gunzip; else cat; fi; } | tar -C "$ROOT/rootfs" -x --no-same-owner
-done
+done <<<"$layers"
 config=$(tar -xOf "$IMAGE" "$(sed -e 's/.*"Config":"//' -e 's/".*//' "$ROOT/manifest.json")")
 entrypoint=$(printf '%s' "$config" | sed -e 's/.*"Entrypoint":\[//' -e 's/\].*//' -e 's/","/\n/g' -e 's/"//g')
 user=$(printf '%s' "$config" | sed -n 's/.*"User":"\([^"]*\)".*/\1/p')
@@ -29,4 +34,5 @@ mapfile -t argv <<<"$entrypoint"
 mapfile -t envv <<<"$image_env"
 log "running $(basename "$IMAGE") as ${user:-root}: ${argv[*]}"
 # --userspec drops to the image's user; env -i gives the process only the image's and the caller's variables.
-chroot --userspec="${user:-0:0}" "$ROOT/rootfs" /usr/bin/env -i "${envv[@]}" HOME=/tmp "$@" "${argv[@]}"
+# run_child: signals are passed on to the service, and the clean-up waits for it.
+run_child chroot --userspec="${user:-0:0}" "$ROOT/rootfs" /usr/bin/env -i "${envv[@]}" HOME=/tmp "$@" "${argv[@]}"

@@ -6,7 +6,7 @@
 # client; it reports its own CPU time, shown next to the service's.
 #   ingest-service/bench/run-bench.sh
 # Environment: BENCH_CLIENTS (16), BENCH_SECONDS (15), BENCH_WARMUP_SECONDS (120), BENCH_APP_JAVA_OPTS (e.g. a JFR recording), BENCH_GEN_JAVA_OPTS (the load generator's), BENCH_PG_HOST/PORT/USER (127.0.0.1/5432/postgres),
-#              BENCH_HTTP_PORT (18080), FORGESYNC_KAFKA_PORT (19092), FORGESYNC_KAFKA_CONTROLLER_PORT (19093).
+#              BENCH_HTTP_PORT (18080), BENCH_MANAGEMENT_PORT (19080, the actuator), FORGESYNC_KAFKA_PORT (19092), FORGESYNC_KAFKA_CONTROLLER_PORT (19093).
 set -euo pipefail
 MODULE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROOT="$(cd "$MODULE/.." && pwd)"
@@ -16,6 +16,7 @@ PG_HOST="${BENCH_PG_HOST:-127.0.0.1}"
 PG_PORT="${BENCH_PG_PORT:-5432}"
 PG_USER="${BENCH_PG_USER:-postgres}"
 HTTP_PORT="${BENCH_HTTP_PORT:-18080}"
+MANAGEMENT_PORT="${BENCH_MANAGEMENT_PORT:-19080}"
 export FORGESYNC_KAFKA_PORT="${FORGESYNC_KAFKA_PORT:-19092}"
 export FORGESYNC_KAFKA_CONTROLLER_PORT="${FORGESYNC_KAFKA_CONTROLLER_PORT:-19093}"
 export FORGESYNC_STATE_DIR="$MODULE/target/bench-state"
@@ -47,7 +48,7 @@ rm -f "$MODULE"/target/ingest-service-*.jar "$MODULE"/target/ingest-service-*.ja
 (cd "$ROOT" && ./mvnw -q -B -pl ingest-service -am -DskipTests package)
 (cd "$ROOT" && ./mvnw -q -B -pl ingest-service -am -DskipTests test-compile dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt)
-JAR=$(ls "$MODULE"/target/ingest-service-*.jar | grep -v original | head -n 1)
+JAR=$(compgen -G "$MODULE/target/ingest-service-*.jar" | head -n 1)   # the pattern leaves *.jar.original out
 BENCH_CP="$MODULE/target/test-classes:$(cat "$MODULE/target/bench-classpath.txt")"
 # cpu_seconds PID...: user+system CPU seconds used so far by these processes.
 cpu_seconds() {
@@ -60,7 +61,9 @@ cpu_seconds() {
 bench() { java -Xmx512m -cp "$BENCH_CP" dev.forgesync.ingest.bench.IngestBenchmark "$@"; }
 # The HTTP modes share the 2 cores with what they measure: C1 only and the serial collector take about a third off
 # the generator's JVM start-up and JIT CPU (~1.8 -> ~1.2 s per run); its request loop needs no C2 at a few hundred/s.
-bench_http() { java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC ${BENCH_GEN_JAVA_OPTS:-} -cp "$BENCH_CP" dev.forgesync.ingest.bench.IngestBenchmark "$@"; }
+read -r -a GEN_JAVA_OPTS <<<"${BENCH_GEN_JAVA_OPTS:-}"
+read -r -a APP_JAVA_OPTS <<<"${BENCH_APP_JAVA_OPTS:-}"
+bench_http() { java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC "${GEN_JAVA_OPTS[@]}" -cp "$BENCH_CP" dev.forgesync.ingest.bench.IngestBenchmark "$@"; }
 
 log "fresh database $DB"
 psql -q -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -c "CREATE DATABASE $DB"
@@ -71,12 +74,12 @@ log "Kafka broker on 127.0.0.1:$FORGESYNC_KAFKA_PORT"
 log "ingest-service on :$HTTP_PORT"
 SPRING_DATASOURCE_URL="$JDBC" SPRING_DATASOURCE_USERNAME="$PG_USER" SPRING_DATASOURCE_PASSWORD="" \
 SPRING_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$FORGESYNC_KAFKA_PORT" SERVER_PORT="$HTTP_PORT" \
-FORGESYNC_WEBHOOK_SECRET="$SECRET" LOGGING_LEVEL_DEV_FORGESYNC=WARN \
-  java -Xmx512m ${BENCH_APP_JAVA_OPTS:-} -jar "$JAR" > "$WORK/ingest.log" 2>&1 &
+MANAGEMENT_SERVER_PORT="$MANAGEMENT_PORT" FORGESYNC_WEBHOOK_SECRET="$SECRET" LOGGING_LEVEL_DEV_FORGESYNC=WARN \
+  java -Xmx512m "${APP_JAVA_OPTS[@]}" -jar "$JAR" > "$WORK/ingest.log" 2>&1 &
 APP_PID=$!
 HEALTHY=""
-for i in $(seq 1 600); do
-  curl -fs "http://127.0.0.1:$HTTP_PORT/actuator/health" >/dev/null 2>&1 && { HEALTHY=yes; break; }
+for _ in $(seq 1 600); do
+  curl -fs "http://127.0.0.1:$MANAGEMENT_PORT/actuator/health" >/dev/null 2>&1 && { HEALTHY=yes; break; }
   kill -0 "$APP_PID" 2>/dev/null || { tail -50 "$WORK/ingest.log"; exit 1; }
   sleep 0.1
 done
@@ -106,13 +109,13 @@ log "warm-up (${BENCH_WARMUP_SECONDS:-120}s)"
 bench_http peak --url "$URL" --secret "$SECRET" --clients "$CLIENTS" --seconds "${BENCH_WARMUP_SECONDS:-120}" --run-id warm >/dev/null
 checkpoint
 log "phase 2: ingest peak at $CLIENTS clients (${SECONDS_PER_PHASE}s)"
-KAFKA_PID=$(cat "$FORGESYNC_STATE_DIR/kafka/kafka.pid")
-PG_PIDS=$(pgrep -u postgres -d ' ' postgres || true)
-CPU_BEFORE="$(cpu_seconds "$APP_PID") $(cpu_seconds "$KAFKA_PID") $(cpu_seconds $PG_PIDS)"
+read -r KAFKA_PID _ < "$FORGESYNC_STATE_DIR/kafka/kafka.pid"   # "PID START" (infra/bin/common.sh)
+read -r -a PG_PIDS <<<"$(pgrep -u postgres -d ' ' postgres || true)"
+CPU_BEFORE="$(cpu_seconds "$APP_PID") $(cpu_seconds "$KAFKA_PID") $(cpu_seconds "${PG_PIDS[@]}")"
 WALL_BEFORE=$(date +%s.%N)
 PEAK=$(bench_http peak --url "$URL" --secret "$SECRET" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE" --run-id peak | grep '^RESULT')
 WALL_AFTER=$(date +%s.%N)
-CPU_AFTER="$(cpu_seconds "$APP_PID") $(cpu_seconds "$KAFKA_PID") $(cpu_seconds $PG_PIDS)"
+CPU_AFTER="$(cpu_seconds "$APP_PID") $(cpu_seconds "$KAFKA_PID") $(cpu_seconds "${PG_PIDS[@]}")"
 log "$RAW"; log "$RAW_REAL"; log "$PEAK"
 # The generator's CPU is its whole process (JVM start, signing the bodies, the loop), the same window as the others;
 # generator_loop_cpu_s is the measured loop alone.
@@ -135,7 +138,7 @@ LAT_ACCEPTED=$(sed -E 's/.* accepted=([0-9]+).*/\1/' <<<"$LAT")
 STORED_PEAK=$(bench verify --jdbc-url "$JDBC" --jdbc-user "$PG_USER" --run-id peak | sed -E 's/.*stored_rows=([0-9]+).*/\1/')
 STORED_LAT=$(bench verify --jdbc-url "$JDBC" --jdbc-user "$PG_USER" --run-id lat | sed -E 's/.*stored_rows=([0-9]+).*/\1/')
 # Group commit at work: deliveries per transaction over the whole run (warm-up, peak and latency phases).
-BATCHES=$(curl -fs "http://127.0.0.1:$HTTP_PORT/actuator/prometheus" | awk '
+BATCHES=$(curl -fs "http://127.0.0.1:$MANAGEMENT_PORT/actuator/prometheus" | awk '
   /^forgesync_store_batch_size_count/ { count = $2 } /^forgesync_store_batch_size_sum/ { sum = $2 }
   /^forgesync_store_batch_size_max/ { max = $2 }
   END { if (count > 0) printf "%d transactions, %.1f deliveries each on average, %d at most (the last minute)", count, sum / count, max }')

@@ -59,7 +59,8 @@ final class KafkaBroker implements AutoCloseable {
     Optional<Long> pid() {
         Path file = stateDir.resolve("kafka").resolve("kafka.pid");
         try {
-            return Files.exists(file) ? Optional.of(Long.parseLong(Files.readString(file).strip())) : Optional.empty();
+            // kafka.sh writes "PID START" (the start time tells a reused PID apart)
+            return Files.exists(file) ? Optional.of(Long.parseLong(Files.readString(file).strip().split("\\s+")[0])) : Optional.empty();
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

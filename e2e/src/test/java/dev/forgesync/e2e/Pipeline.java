@@ -238,10 +238,12 @@ final class Pipeline implements AutoCloseable {
     }
 
     private int ingestPort;
+    private int ingestManagementPort;
 
     private ServiceProcess newIngest() {
         if (ingestPort == 0) {
             ingestPort = Signals.freePort();
+            ingestManagementPort = Signals.freePort();
         }
         Map<String, String> env = new LinkedHashMap<>(commonEnv());
         env.put("FORGESYNC_WEBHOOK_SECRET", SECRET);
@@ -249,7 +251,7 @@ final class Pipeline implements AutoCloseable {
         env.put("FORGESYNC_RELAY_GRACE", "3s");
         env.putAll(options.ingestEnv);
         return new ServiceProcess("ingest", Path.of(jar("e2e.ingest.jar")), options.heapIngest, ingestPort, env, logDir)
-                .jvmOptions(jvmOptions());
+                .managementPort(ingestManagementPort).jvmOptions(jvmOptions());
     }
 
     private ServiceProcess newWorker() {

@@ -30,6 +30,7 @@ final class ServiceProcess implements AutoCloseable {
     private final Path jar;
     private final String heap;
     private final int port;
+    private int managementPort;
     private final Map<String, String> env;
     private final Path logFile;
     private final List<String> jvmOptions = new ArrayList<>();
@@ -42,7 +43,15 @@ final class ServiceProcess implements AutoCloseable {
         this.port = port;
         this.env = new LinkedHashMap<>(env);
         this.env.put("SERVER_PORT", Integer.toString(port));
+        this.managementPort = port;
         this.logFile = logDir.resolve(name + ".log");
+    }
+
+    /** The actuator on a port of its own (MANAGEMENT_SERVER_PORT), where health is read; otherwise on {@code port}. */
+    ServiceProcess managementPort(int value) {
+        managementPort = value;
+        env.put("MANAGEMENT_SERVER_PORT", Integer.toString(value));
+        return this;
     }
 
     ServiceProcess jvmOptions(List<String> options) {
@@ -89,7 +98,7 @@ final class ServiceProcess implements AutoCloseable {
     /** The HTTP status of /actuator/health, or 0 when nothing answers. */
     int healthStatus() {
         try {
-            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health"))
+            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health"))
                     .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.discarding());
             return response.statusCode();
         } catch (IOException e) {

@@ -78,6 +78,14 @@ class BackupRestoreIT {
     }
 
     @Test
+    void dumpsAreReadableByTheirOwnerOnlyInAFolderMadePrivate() throws IOException {
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dump)))
+                .isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(backupDir)))
+                .as("created 0755 by the test, made private by the script").isEqualTo("rwx------");
+    }
+
+    @Test
     void restoredDatabaseHoldsEveryTableRowForRow() throws SQLException {
         Map<String, List<String>> original = allRows(source.name());
 

@@ -160,6 +160,17 @@ class ComposeFileTest {
     }
 
     @Test
+    void ingestServicePublishesTheWebhookPortButNeverTheActuator() {
+        Map<String, Object> ingest = services.get("ingest-service");
+        String managementPort = env(ingest).get("MANAGEMENT_SERVER_PORT");
+
+        assertThat(managementPort).isNotNull().isNotEqualTo("8080");
+        assertThat(list(ingest, "ports")).containsExactly("${FORGESYNC_INGEST_PORT:-8080}:8080")
+                .noneMatch(port -> port.contains(managementPort));
+        assertThat(list(ingest, "expose")).containsExactly(managementPort);
+    }
+
+    @Test
     void syncWorkerScalesOutWithoutAFixedHostPort() {
         Map<String, Object> worker = services.get("sync-worker");
         Map<String, String> env = env(worker);

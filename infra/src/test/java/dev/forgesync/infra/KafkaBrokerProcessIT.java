@@ -141,14 +141,25 @@ class KafkaBrokerProcessIT {
     }
 
     @Test
+    void logsThroughARollingFileAppenderUnderAPrivateStateFolder() throws IOException {
+        Path home = STATE_DIR.resolve("kafka");
+
+        assertThat(home.resolve("kafka.log")).content().contains("started (kafka.server");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(STATE_DIR)))
+                .isEqualTo("rwx------");
+        assertThat(Files.readString(home.resolve("kafka.out"))).doesNotContain("started (kafka.server");
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE)
     void stopEndsTheBrokerProcess() {
         long pid = pid().orElseThrow();
 
         kafka("stop").timeout(Duration.ofSeconds(60)).runOk();
 
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(kafka("status").run().stdout()).contains("stopped");
+        // stop returns once the broker has exited; its new parent reaps it a moment later
+        await().atMost(Duration.ofSeconds(10)).until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     }
 
     /** Reads from the workers' group's committed position (or {@code offsetReset}) until the key shows up, then commits. */
@@ -177,7 +188,8 @@ class KafkaBrokerProcessIT {
     private static Optional<Long> pid() {
         Path file = STATE_DIR.resolve("kafka").resolve("kafka.pid");
         try {
-            return Files.exists(file) ? Optional.of(Long.parseLong(Files.readString(file).strip())) : Optional.empty();
+            // kafka.sh writes "PID START" (the start time tells a reused PID apart)
+            return Files.exists(file) ? Optional.of(Long.parseLong(Files.readString(file).strip().split("\\s+")[0])) : Optional.empty();
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

@@ -13,12 +13,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One run of a script from {@code infra/bin} (paths relative to the infra module's base directory, where Maven runs
- * the tests), with extra environment variables, a bounded wait and its output captured in files under target/.
+ * One run of a script from {@code infra/bin}, {@code infra/images} or the tests' {@code scenarios} (paths relative to
+ * the infra module's base directory, where Maven runs the tests), with extra environment variables, a bounded wait
+ * and its output captured in files under target/.
  */
 final class Script {
 
     private final String path;
+    private final List<String> wrapper = new ArrayList<>();
     private final List<String> args = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private Duration timeout = Duration.ofSeconds(60);
@@ -29,6 +31,20 @@ final class Script {
 
     static Script bin(String name) {
         return new Script("bin/" + name);
+    }
+
+    static Script images(String name) {
+        return new Script("images/" + name);
+    }
+
+    static Script scenario(String name) {
+        return new Script("src/test/resources/scenarios/" + name);
+    }
+
+    /** Runs {@code bash <script>} under a command such as {@code unshare -m}. */
+    Script under(String... command) {
+        wrapper.addAll(List.of(command));
+        return this;
     }
 
     Script args(String... values) {
@@ -52,7 +68,8 @@ final class Script {
     }
 
     Result run() {
-        List<String> command = new ArrayList<>(List.of("bash", path));
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of("bash", path));
         command.addAll(args);
         try {
             Path out = Files.createTempFile(outputDir(), "script-", ".out");

@@ -40,6 +40,7 @@ public final class IngestContexts {
     public static ConfigurableApplicationContext start(Map<String, Object> overrides) {
         Map<String, Object> properties = properties();
         properties.put("server.port", "0");
+        properties.put("management.server.port", "0");
         properties.putAll(overrides);
         String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         return new SpringApplicationBuilder(IngestApplication.class).run(args);

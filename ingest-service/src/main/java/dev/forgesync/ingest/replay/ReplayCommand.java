@@ -20,6 +20,11 @@ import tools.jackson.databind.json.JsonMapper;
  * stored webhook events without the web server (same database and broker settings as the service) and exits with
  * {@link #OK}, {@link #INCOMPLETE} (some requests not published), {@link #INVALID} (bad arguments) or
  * {@link #FAILED} (the database or the start-up failed). The report is one JSON line on standard output.
+ *
+ * <p>The database and broker settings come from the environment, as the service's do ({@code SPRING_DATASOURCE_URL},
+ * {@code SPRING_DATASOURCE_USERNAME}, {@code SPRING_DATASOURCE_PASSWORD}, {@code SPRING_KAFKA_BOOTSTRAP_SERVERS}).
+ * Never pass a password as a {@code --spring.datasource.password=...} argument: every local user can read a
+ * command line ({@code ps}), and shells keep it in their history.
  */
 public final class ReplayCommand {
 
@@ -39,7 +44,10 @@ public final class ReplayCommand {
         return args.length > 0 && NAME.equals(args[0]);
     }
 
-    /** Runs the command; {@code args} start with {@code replay}; every other {@code --x=y} configures Spring. */
+    /**
+     * Runs the command; {@code args} start with {@code replay}; every other {@code --x=y} configures Spring (settings
+     * without a secret only: secrets come from the environment).
+     */
     public static int run(Class<?> application, String[] args, PrintStream out, PrintStream err) {
         List<String> springArgs = new ArrayList<>();
         ReplaySelection selection;
@@ -48,6 +56,8 @@ public final class ReplayCommand {
         } catch (InvalidReplayException e) {
             err.println("replay: " + e.getMessage());
             err.println("usage: replay (--since=2026-11-25T00:00:00Z --until=2026-11-25T06:00:00Z | --delivery-id=ID[,ID...]) [--force]");
+            err.println("  database and broker from the environment: SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME,"
+                    + " SPRING_DATASOURCE_PASSWORD, SPRING_KAFKA_BOOTSTRAP_SERVERS (never a password as an argument)");
             return INVALID;
         }
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application)

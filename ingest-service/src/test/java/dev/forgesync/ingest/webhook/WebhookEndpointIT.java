@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -36,6 +37,9 @@ class WebhookEndpointIT {
 
     @LocalServerPort
     int port;
+
+    @LocalManagementPort
+    int managementPort;
 
     private WebhookClient client;
 
@@ -313,7 +317,7 @@ class WebhookEndpointIT {
     void exposesHealthAndMetrics() throws Exception {
         client.post(star("acme/metrics"));
         var http = java.net.http.HttpClient.newHttpClient();
-        String base = "http://127.0.0.1:" + port + "/actuator/";
+        String base = "http://127.0.0.1:" + managementPort + "/actuator/";
 
         var health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "health")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -334,6 +338,20 @@ class WebhookEndpointIT {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(http.send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "prometheus")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body()).contains("forgesync_publish_lag_seconds_count"));
+    }
+
+    @Test
+    void servesNoActuatorEndpointOnTheWebhookPort() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+
+        for (String endpoint : List.of("health", "prometheus", "metrics", "info")) {
+            var answer = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/actuator/" + endpoint)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            assertThat(answer.statusCode()).as(endpoint).isEqualTo(404);
+        }
+        assertThat(managementPort).isNotEqualTo(port);
     }
 
     private static void awaitPublished(String deliveryId, long repositoryId) {
