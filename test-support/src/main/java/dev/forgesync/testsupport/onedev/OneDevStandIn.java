@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -144,7 +145,7 @@ public final class OneDevStandIn implements AutoCloseable {
 
     Optional<Project> siblingNamed(Long parentId, String name) {
         return projects.values().stream()
-                .filter(p -> java.util.Objects.equals(p.parentId(), parentId) && p.name().equalsIgnoreCase(name))
+                .filter(p -> Objects.equals(p.parentId(), parentId) && p.name().equalsIgnoreCase(name))
                 .findFirst();
     }
 
@@ -155,9 +156,7 @@ public final class OneDevStandIn implements AutoCloseable {
             throw new IllegalArgumentException("no parent " + parentId);
         }
         if (siblingNamed(parentId, name).isPresent()) {
-            throw new IllegalStateException(parent == null
-                    ? "Name '" + name + "' is already used by another root project"
-                    : "Name '" + name + "' is already used by another project under '" + parent.path() + "'");
+            throw new IllegalStateException(duplicateMessage(name, parent));
         }
         long id = ids.incrementAndGet();
         String path = parent == null ? name : parent.path() + "/" + name;
@@ -166,6 +165,54 @@ public final class OneDevStandIn implements AutoCloseable {
         createBareRepository(repositoryDirectory(id));
         projects.put(id, project);
         return project;
+    }
+
+    /**
+     * Replaces a project's settings and places it under {@code parentId} (null = root) with {@code name}, as
+     * {@code POST /~api/projects/{id}} does (onedev-api.md §7.2): the id and the repository stay, the paths of the
+     * project and of all its descendants change.
+     */
+    synchronized Project update(long id, String name, Long parentId, String description, boolean codeManagement,
+                                boolean issueManagement) {
+        Project current = projects.get(id);
+        Project parent = parentId == null ? null : projects.get(parentId);
+        if (current == null || parentId != null && parent == null) {
+            throw new IllegalArgumentException("no project " + (current == null ? id : parentId));
+        }
+        if (parentId != null && descendantsOf(id).contains(parentId)) {
+            throw new IllegalStateException("Cannot use current or descendant project as parent");
+        }
+        Optional<Project> sibling = siblingNamed(parentId, name).filter(p -> p.id() != id);
+        if (sibling.isPresent()) {
+            throw new IllegalStateException(duplicateMessage(name, parent));
+        }
+        String path = parent == null ? name : parent.path() + "/" + name;
+        Project updated = new Project(id, parentId, name, path, description, codeManagement, issueManagement,
+                current.createDate());
+        projects.put(id, updated);
+        renameDescendants(updated);
+        return updated;
+    }
+
+    private void renameDescendants(Project parent) {
+        for (Project child : projects.values().stream().filter(p -> Objects.equals(p.parentId(), parent.id())).toList()) {
+            Project moved = new Project(child.id(), child.parentId(), child.name(), parent.path() + "/" + child.name(),
+                    child.description(), child.codeManagement(), child.issueManagement(), child.createDate());
+            projects.put(child.id(), moved);
+            renameDescendants(moved);
+        }
+    }
+
+    private List<Long> descendantsOf(long id) {
+        List<Long> all = new ArrayList<>();
+        collect(id, all);
+        return all;
+    }
+
+    private static String duplicateMessage(String name, Project parent) {
+        return parent == null
+                ? "Name '" + name + "' is already used by another root project"
+                : "Name '" + name + "' is already used by another project under '" + parent.path() + "'";
     }
 
     synchronized void delete(long id) {
