@@ -79,7 +79,7 @@ public class RepositoryClaims {
                 rs.getInt("max_retries"),
                 rs.getBoolean("stopped"),
                 rs.getBoolean("github_is_private"),
-                rs.getObject("onedev_project_id", Long.class))).optional();
+                rs.getObject("onedev_project_id") instanceof Number projectId ? projectId.longValue() : null)).optional();
     }
 
     /** {@code in_progress} from pending, completed, failed, or a stale {@code in_progress}; true if this caller won. */
