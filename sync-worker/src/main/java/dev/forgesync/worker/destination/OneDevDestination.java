@@ -1,14 +1,19 @@
 package dev.forgesync.worker.destination;
 
+import java.util.List;
 import java.util.Optional;
 
 import dev.forgesync.worker.claim.RepositoryRow;
 import dev.forgesync.worker.config.OneDevProperties;
 import dev.forgesync.worker.mirror.PushTarget;
 import dev.forgesync.worker.onedev.OneDevClient;
+import dev.forgesync.worker.onedev.OneDevNames;
 import dev.forgesync.worker.onedev.OneDevProject;
 
-/** OneDev: the project is found or created over REST, then pushed to over git smart HTTP with the same token. */
+/**
+ * OneDev: the repository's project (the stored one, moved to the path the template now gives, or else the one found
+ * or created at that path) over REST, then pushed to over git smart HTTP with the same token.
+ */
 final class OneDevDestination implements Destination {
 
     private final OneDevClient client;
@@ -21,7 +26,8 @@ final class OneDevDestination implements Destination {
 
     @Override
     public PreparedDestination prepare(RepositoryRow repository) {
-        OneDevProject project = client.ensureProject(repository.owner(), repository.name());
+        List<String> path = OneDevNames.pathSegments(properties.pathTemplate(), repository.owner(), repository.name());
+        OneDevProject project = client.ensureProject(path, repository.oneDevProjectId());
         PushTarget target = PushTarget.http(project.gitUrl(), properties.user(), properties.token());
         return new PreparedDestination(target, Optional.of(project));
     }

@@ -125,6 +125,11 @@ public final class OneDevStandIn implements AutoCloseable {
         return create(name, parentId, null, true, true);
     }
 
+    /** Deletes a project and everything below it, as an administrator would in the UI (no REST call recorded). */
+    public void deleteProject(long id) {
+        delete(id);
+    }
+
     // --- model operations used by the REST servlet ---
 
     boolean acceptsToken(String candidate) {
