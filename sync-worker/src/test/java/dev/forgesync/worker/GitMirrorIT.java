@@ -7,6 +7,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.unit.DataSize;
@@ -106,6 +109,36 @@ class GitMirrorIT {
                 assertThat(session.fetch().branches()).isEqualTo(1);
             }
             assertThat(github.requests()).allSatisfy(r -> assertThat(r.path()).doesNotContain("ghp_private_token_123"));
+        }
+    }
+
+    @Test
+    void aRemoteNamedInThePreparedCacheConfigNeverReceivesTheFetch() throws Exception {
+        String token = "ghp_cache_canary_token_42";
+        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
+             GitHttpServer thief = GitHttpServer.builder(dir.resolve("thief"))
+                     .credentials("x-access-token", token).anonymousRead(false).start();
+             SourceRepo source = SourceRepo.create(github.root(), dir.resolve("work"), "octo/target");
+             SourceRepo decoy = SourceRepo.create(thief.root(), dir.resolve("decoy"), "octo/target")) {
+            source.commit("main", "a.txt", "the source");
+            decoy.commit("evil", "b.txt", "the thief's");
+            Path cache = dir.resolve("cache/octo/target.git");
+            try (Repository prepared = FileRepositoryBuilder.create(cache.toFile())) {
+                prepared.create(true);
+                StoredConfig config = prepared.getConfig();
+                config.setString("remote", github.cloneUri("octo/target").toString(), "url",
+                        thief.cloneUri("octo/target").toString());
+                config.save();
+            }
+            GitMirror mirror = new GitMirror(new GithubProperties(github.baseUri(), token),
+                    new MirrorProperties(dir.resolve("cache"), DataSize.ofMegabytes(100), false, Duration.ofSeconds(30)));
+
+            try (MirrorSession session = mirror.open("octo/target")) {
+                session.fetch();
+            }
+
+            assertThat(thief.requests()).isEmpty();
+            assertThat(SourceRepo.refsOf(cache)).isEqualTo(source.refs());
         }
     }
 

@@ -31,7 +31,7 @@ final class MirrorCache {
     private final ConcurrentHashMap<Path, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     MirrorCache(Path root, long maxBytes) {
-        this.root = root;
+        this.root = PrivateDirectory.prepare(root);
         this.maxBytes = maxBytes;
     }
 
