@@ -56,7 +56,7 @@ class GitMirrorIT {
     @Test
     void aBackupFolderIsADestinationBesideOneDev() {
         OneDevProperties onedev = new OneDevProperties(URI.create("http://127.0.0.1:1"), "bot", "t", "github/{owner}/{repo}",
-                Duration.ofSeconds(1), Duration.ofSeconds(1));
+                "github-private/{owner}/{repo}", Duration.ofSeconds(1), Duration.ofSeconds(1));
         Destinations destinations = new Destinations(onedev, new DestinationProperties(dir.resolve("mirrors"), dir.resolve("backup")));
 
         assertThat(destinations.primary().kind()).isEqualTo("onedev");
@@ -169,7 +169,8 @@ class GitMirrorIT {
     }
 
     private static OneDevProperties noOneDev() {
-        return new OneDevProperties(null, "forgesync", null, "github/{owner}/{repo}", Duration.ofSeconds(1), Duration.ofSeconds(1));
+        return new OneDevProperties(null, "forgesync", null, "github/{owner}/{repo}", "github-private/{owner}/{repo}",
+                Duration.ofSeconds(1), Duration.ofSeconds(1));
     }
 
     private static RepositoryRow row(String fullName) {

@@ -115,7 +115,7 @@ class OneDevClientIT {
 
         onedev.delay(Duration.ofMillis(1500));
         OneDevClient impatient = new OneDevClient(new OneDevProperties(onedev.baseUri(), "bot", TOKEN,
-                "github/{owner}/{repo}", Duration.ofSeconds(1), Duration.ofMillis(300)));
+                "github/{owner}/{repo}", "github-private/{owner}/{repo}", Duration.ofSeconds(1), Duration.ofMillis(300)));
         assertThatThrownBy(() -> impatient.ensureProject(path("octo", "repo"), null))
                 .isInstanceOfSatisfying(OneDevFailure.class, e -> assertThat(e.code()).isEqualTo("onedev_unreachable"));
         onedev.delay(Duration.ZERO);
@@ -134,6 +134,6 @@ class OneDevClientIT {
 
     private static OneDevClient client(URI url, String token) {
         return new OneDevClient(new OneDevProperties(url, "bot", token, "github/{owner}/{repo}",
-                Duration.ofSeconds(2), Duration.ofSeconds(5)));
+                "github-private/{owner}/{repo}", Duration.ofSeconds(2), Duration.ofSeconds(5)));
     }
 }

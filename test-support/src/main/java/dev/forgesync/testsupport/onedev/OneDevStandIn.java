@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -40,6 +41,7 @@ public final class OneDevStandIn implements AutoCloseable {
     private final Path root;
     private volatile String token;
     private final Map<Long, Project> projects = new ConcurrentHashMap<>();
+    private final Set<Long> openToEveryone = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
     private final GitHttpServer server;
     private final OneDevApiServlet api;
@@ -123,6 +125,25 @@ public final class OneDevStandIn implements AutoCloseable {
     /** Creates a project as an administrator would in the UI (no REST call recorded). */
     public Project createProject(String name, Long parentId) {
         return create(name, parentId, null, true, true);
+    }
+
+    /**
+     * Gives every user, and anonymous visitors where anonymous access is on, a reading role on the project, as an
+     * administrator would in the UI. Like every authorization in OneDev it also covers the project's descendants,
+     * including projects created or moved below it later. A project created over REST gets no such role.
+     */
+    public void openToEveryone(long projectId) {
+        openToEveryone.add(projectId);
+    }
+
+    /** Whether everyone may read the project: it, or one of its ancestors, was opened to everyone. */
+    public boolean readableByEveryone(long projectId) {
+        for (Project p = projects.get(projectId); p != null; p = p.parentId() == null ? null : projects.get(p.parentId())) {
+            if (openToEveryone.contains(p.id())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Deletes a project and everything below it, as an administrator would in the UI (no REST call recorded). */

@@ -119,6 +119,21 @@ class OneDevStandInTest {
     }
 
     @Test
+    void aProjectOpenedToEveryoneOpensEverythingBelowItIncludingWhatMovesThere() throws Exception {
+        OneDevStandIn.Project open = onedev.createProject("open", null);
+        OneDevStandIn.Project closed = onedev.createProject("closed", null);
+        OneDevStandIn.Project repo = onedev.createProject("repo", closed.id());
+        onedev.openToEveryone(open.id());
+        assertThat(onedev.readableByEveryone(repo.id())).isFalse();
+
+        assertThat(post("/~api/projects/" + repo.id(), projectData("repo", open.id()), basic("u", TOKEN)).statusCode())
+                .isEqualTo(200);
+
+        assertThat(onedev.readableByEveryone(repo.id())).isTrue();
+        assertThat(onedev.readableByEveryone(closed.id())).isFalse();
+    }
+
+    @Test
     void tellsAnonymousFromBadCredentials() throws Exception {
         HttpResponse<String> anonymous = post("{\"name\":\"x\",\"gitPackConfig\":{},\"codeAnalysisSetting\":{}}", null);
         assertThat(anonymous.statusCode()).isEqualTo(401);
