@@ -8,13 +8,15 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A folder only this process's user may enter: created {@code 0700}; an existing one must belong to this user and
- * be writable by nobody else (it is then narrowed to {@code 0700}). Whoever can write into the mirror cache can
+ * A folder only this process's user may enter: created {@code 0700}; an existing one must belong to this user, and
+ * is narrowed to {@code 0700}. One that others could write into is used only if it is empty (a fresh mount, whose
+ * root is often {@code 1777}): narrowing first, then finding it empty, proves nobody else put anything in it. Whoever can write into the mirror cache can
  * steer a fetch (a repository's config names remotes, http settings, hooks), so a cache folder that another user
  * could have prepared is refused (a link is judged by the folder it leads to). Where the file system has no unix attributes the checks are skipped.
  */
@@ -37,7 +39,12 @@ final class PrivateDirectory {
             }
             Path real = dir.toRealPath();
             requireOwnDirectory(real);
+            boolean wasShared = writableByOthers(real);
             narrow(real);
+            if (wasShared && !isEmpty(real)) {
+                throw new IllegalStateException("the mirror cache folder " + dir + " was writable by other users and"
+                        + " is not empty: refusing to use what they may have put there (it is rwx------ now)");
+            }
             return dir;
         } catch (IOException e) {
             throw new IllegalStateException("cannot prepare the mirror cache folder " + dir + ": " + e, e);
@@ -54,11 +61,17 @@ final class PrivateDirectory {
             throw new IllegalStateException("the mirror cache folder " + dir + " belongs to uid " + owner
                     + ", not to this process (uid " + self + "): refusing to use it");
         }
+    }
+
+    private static boolean writableByOthers(Path dir) throws IOException {
         Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(dir);
-        if (permissions.contains(PosixFilePermission.GROUP_WRITE)
-                || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw new IllegalStateException("the mirror cache folder " + dir + " is writable by other users ("
-                    + PosixFilePermissions.toString(permissions) + "): refusing to use it");
+        return permissions.contains(PosixFilePermission.GROUP_WRITE)
+                || permissions.contains(PosixFilePermission.OTHERS_WRITE);
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
         }
     }
 

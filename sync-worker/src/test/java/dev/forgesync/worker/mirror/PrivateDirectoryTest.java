@@ -37,13 +37,24 @@ class PrivateDirectoryTest {
     }
 
     @Test
-    void refusesAFolderOtherUsersCanWrite() throws Exception {
+    void refusesAFolderOtherUsersCouldWriteAndPutSomethingIn() throws Exception {
         Path cache = Files.createDirectory(dir.resolve("cache"));
+        Files.createDirectories(cache.resolve("octo/repo.git"));
         Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
 
         assertThatThrownBy(() -> PrivateDirectory.prepare(cache))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("writable by other users");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache))).isEqualTo("rwxrwxrwx");
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("was writable by other users");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache))).isEqualTo("rwx------");
+    }
+
+    @Test
+    void takesAnEmptyFolderOthersCouldWriteLikeAFreshMountAndNarrowsIt() throws Exception {
+        Path cache = Files.createDirectory(dir.resolve("cache"));
+        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        PrivateDirectory.prepare(cache);
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache))).isEqualTo("rwx------");
     }
 
     @Test
@@ -60,6 +71,7 @@ class PrivateDirectoryTest {
     @Test
     void aLinkIsJudgedByTheFolderItLeadsTo() throws Exception {
         Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        Files.createDirectory(elsewhere.resolve("planted"));
         Files.setPosixFilePermissions(elsewhere, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path cache = Files.createSymbolicLink(dir.resolve("cache"), elsewhere);
 
