@@ -119,7 +119,7 @@ final class MirrorCache {
         }
     }
 
-    /** Re-measures {@code keep} (just used), then deletes least recently used caches until the total is within the limit. */
+    /** Re-measures {@code keep} (just used), then deletes least recently used caches until within the limit. */
     void evictBeyondLimit(Path keep) {
         Entry kept = Files.isDirectory(keep) ? entry(keep) : null;
         synchronized (this) {

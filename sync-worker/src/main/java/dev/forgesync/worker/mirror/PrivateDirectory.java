@@ -14,11 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A folder only this process's user may enter: created {@code 0700}; an existing one must belong to this user, and
- * is narrowed to {@code 0700}. One that others could write into is used only if it is empty (a fresh mount, whose
- * root is often {@code 1777}): narrowing first, then finding it empty, proves nobody else put anything in it. Whoever can write into the mirror cache can
- * steer a fetch (a repository's config names remotes, http settings, hooks), so a cache folder that another user
- * could have prepared is refused (a link is judged by the folder it leads to). Where the file system has no unix attributes the checks are skipped.
+ * A folder only this process's user may enter. Whoever can write into the mirror cache can steer a fetch (a
+ * repository's config names remotes, http settings, hooks), so a cache folder another user could have prepared is
+ * refused: a missing one is created {@code 0700}; an existing one must belong to this user, and is narrowed to
+ * {@code 0700}; one that others could write into is used only if it is empty (a fresh mount, whose root is often
+ * {@code 1777}): narrowing first, then finding it empty, proves nobody else put anything in it. A link is judged by
+ * the folder it leads to. Where the file system has no unix attributes the checks are skipped.
  */
 final class PrivateDirectory {
 

@@ -26,7 +26,8 @@ import dev.forgesync.worker.config.OneDevProperties;
  * OneDev's REST API as the mirror needs it (onedev-api.md): find a project by path with the {@code Path} query
  * (it works on every {@code /~api} version), create missing levels of the hierarchy one by one, move a project by
  * posting it back with a new name and parent (§7.2: the body replaces every field, so it is the project as OneDev
- * just returned it), Basic auth with the access token. Every non-2xx answer is a {@link OneDevFailure}; the only HTTP client types live here.
+ * just returned it), Basic auth with the access token. Every non-2xx answer is a {@link OneDevFailure}; the only
+ * HTTP client types live here.
  */
 public class OneDevClient {
 

@@ -138,12 +138,11 @@ public final class OneDevStandIn implements AutoCloseable {
 
     /** Whether everyone may read the project: it, or one of its ancestors, was opened to everyone. */
     public boolean readableByEveryone(long projectId) {
-        for (Project p = projects.get(projectId); p != null; p = p.parentId() == null ? null : projects.get(p.parentId())) {
-            if (openToEveryone.contains(p.id())) {
-                return true;
-            }
+        Project p = projects.get(projectId);
+        while (p != null && !openToEveryone.contains(p.id())) {
+            p = p.parentId() == null ? null : projects.get(p.parentId());
         }
-        return false;
+        return p != null;
     }
 
     /** Deletes a project and everything below it, as an administrator would in the UI (no REST call recorded). */
