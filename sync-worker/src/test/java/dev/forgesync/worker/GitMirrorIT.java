@@ -7,6 +7,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.unit.DataSize;
@@ -53,7 +56,7 @@ class GitMirrorIT {
     @Test
     void aBackupFolderIsADestinationBesideOneDev() {
         OneDevProperties onedev = new OneDevProperties(URI.create("http://127.0.0.1:1"), "bot", "t", "github/{owner}/{repo}",
-                Duration.ofSeconds(1), Duration.ofSeconds(1));
+                "github-private/{owner}/{repo}", Duration.ofSeconds(1), Duration.ofSeconds(1));
         Destinations destinations = new Destinations(onedev, new DestinationProperties(dir.resolve("mirrors"), dir.resolve("backup")));
 
         assertThat(destinations.primary().kind()).isEqualTo("onedev");
@@ -110,6 +113,36 @@ class GitMirrorIT {
     }
 
     @Test
+    void aRemoteNamedInThePreparedCacheConfigNeverReceivesTheFetch() throws Exception {
+        String token = "ghp_cache_canary_token_42";
+        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
+             GitHttpServer thief = GitHttpServer.builder(dir.resolve("thief"))
+                     .credentials("x-access-token", token).anonymousRead(false).start();
+             SourceRepo source = SourceRepo.create(github.root(), dir.resolve("work"), "octo/target");
+             SourceRepo decoy = SourceRepo.create(thief.root(), dir.resolve("decoy"), "octo/target")) {
+            source.commit("main", "a.txt", "the source");
+            decoy.commit("evil", "b.txt", "the thief's");
+            Path cache = dir.resolve("cache/octo/target.git");
+            try (Repository prepared = FileRepositoryBuilder.create(cache.toFile())) {
+                prepared.create(true);
+                StoredConfig config = prepared.getConfig();
+                config.setString("remote", github.cloneUri("octo/target").toString(), "url",
+                        thief.cloneUri("octo/target").toString());
+                config.save();
+            }
+            GitMirror mirror = new GitMirror(new GithubProperties(github.baseUri(), token),
+                    new MirrorProperties(dir.resolve("cache"), DataSize.ofMegabytes(100), false, Duration.ofSeconds(30)));
+
+            try (MirrorSession session = mirror.open("octo/target")) {
+                session.fetch();
+            }
+
+            assertThat(thief.requests()).isEmpty();
+            assertThat(SourceRepo.refsOf(cache)).isEqualTo(source.refs());
+        }
+    }
+
+    @Test
     void keepsTheCacheWithinItsLimitByEvictingTheLeastRecentlyUsed() {
         try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
              SourceRepo a = SourceRepo.create(github.root(), dir.resolve("work-a"), "octo/a");
@@ -136,7 +169,8 @@ class GitMirrorIT {
     }
 
     private static OneDevProperties noOneDev() {
-        return new OneDevProperties(null, "forgesync", null, "github/{owner}/{repo}", Duration.ofSeconds(1), Duration.ofSeconds(1));
+        return new OneDevProperties(null, "forgesync", null, "github/{owner}/{repo}", "github-private/{owner}/{repo}",
+                Duration.ofSeconds(1), Duration.ofSeconds(1));
     }
 
     private static RepositoryRow row(String fullName) {

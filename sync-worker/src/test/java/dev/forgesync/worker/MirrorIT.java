@@ -2,10 +2,14 @@ package dev.forgesync.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.Test;
 
@@ -123,6 +127,83 @@ class MirrorIT extends WorkerITSupport {
             assertThat(eventTypes(id)).doesNotContain("onedev_repo_created");
             assertThat(SourceRepo.refsOf(ONEDEV.repositoryDirectory(existing.id()))).isEqualTo(source.refs());
         }
+    }
+
+    @Test
+    void renamedRepositoryKeepsItsOneDevProject() {
+        String owner = unique("octo");
+        String before = owner + "/" + unique("old");
+        String after = owner + "/" + unique("new");
+        Map<String, ObjectId> refs;
+        long id;
+        long projectId;
+        try (SourceRepo source = source(before)) {
+            source.commit("main", "a.txt", "a");
+            refs = source.refs();
+            id = registerRepository(before, 3);
+            requestSync(id, before);
+            awaitStatus(id, "completed");
+            projectId = ((Number) row(id).get("onedev_project_id")).longValue();
+        }
+
+        renameOnGitHub(id, before, after);
+        requestSync(id, after);
+        awaitFinishedSyncs(id, 2);
+
+        assertThat(status(id)).isEqualTo("completed");
+        assertThat(((Number) row(id).get("onedev_project_id")).longValue()).isEqualTo(projectId);
+        assertThat(row(id).get("onedev_repo_name")).isEqualTo("github/" + after);
+        assertThat(ONEDEV.projectByPath("github/" + after)).hasValueSatisfying(p -> assertThat(p.id()).isEqualTo(projectId));
+        assertThat(ONEDEV.projectByPath("github/" + before)).isEmpty();
+        assertThat(SourceRepo.refsOf(ONEDEV.repositoryDirectory(projectId))).isEqualTo(refs);
+        assertThat(eventTypes(id)).containsOnlyOnce("onedev_repo_created");
+    }
+
+    @Test
+    void transferredRepositoryMovesItsProjectUnderTheNewOwner() {
+        String name = unique("moving");
+        String before = unique("giver") + "/" + name;
+        String after = unique("taker") + "/" + name;
+        long id;
+        long projectId;
+        try (SourceRepo source = source(before)) {
+            source.commit("main", "a.txt", "a");
+            id = registerRepository(before, 3);
+            requestSync(id, before);
+            awaitStatus(id, "completed");
+            projectId = ((Number) row(id).get("onedev_project_id")).longValue();
+        }
+        int projectsBefore = ONEDEV.projects().size();
+
+        renameOnGitHub(id, before, after);
+        requestSync(id, after);
+        awaitFinishedSyncs(id, 2);
+
+        assertThat(status(id)).isEqualTo("completed");
+        assertThat(((Number) row(id).get("onedev_project_id")).longValue()).isEqualTo(projectId);
+        OneDevStandIn.Project newOwner = ONEDEV.projectByPath("github/" + after.substring(0, after.indexOf('/'))).orElseThrow();
+        assertThat(ONEDEV.projectByPath("github/" + after)).hasValueSatisfying(p -> {
+            assertThat(p.id()).isEqualTo(projectId);
+            assertThat(p.parentId()).isEqualTo(newOwner.id());
+        });
+        assertThat(ONEDEV.projects()).hasSize(projectsBefore + 1); // the new owner's level, no second repository
+    }
+
+    /** What a GitHub rename or transfer does: the repository answers at its new path, and ingest refreshes the row. */
+    private void renameOnGitHub(long id, String before, String after) {
+        try {
+            Path target = GITHUB.root().resolve(after + ".git");
+            Files.createDirectories(target.getParent());
+            Files.move(GITHUB.root().resolve(before + ".git"), target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        jdbc.sql("""
+                UPDATE repositories SET github_full_name = :fullName, github_owner = :owner, github_repo_name = :name,
+                    github_url = :url WHERE id = :id""")
+                .param("fullName", after).param("owner", after.substring(0, after.indexOf('/')))
+                .param("name", after.substring(after.indexOf('/') + 1)).param("url", "https://github.com/" + after)
+                .param("id", id).update();
     }
 
     private static long bytes(Map<String, Object> logRow) {

@@ -17,6 +17,10 @@ import org.springframework.validation.annotation.Validated;
  * @param user           login name sent with the token in Basic auth (OneDev ignores it when the token matches)
  * @param token          {@code FORGESYNC_ONEDEV_TOKEN}, an access token; never logged or stored
  * @param pathTemplate   project path, {@code {owner}} and {@code {repo}} replaced by sanitised names
+ * @param privatePathTemplate project path of a private GitHub repository; by default a root of its own that forgesync
+ *                       creates and grants nothing on, so only administrators and the token's owner can read it even
+ *                       when the public tree is opened to everyone; set it to {@code pathTemplate} to mirror private
+ *                       repositories beside public ones
  * @param connectTimeout TCP connect limit of REST calls
  * @param requestTimeout whole-response limit of one REST call
  */
@@ -27,6 +31,7 @@ public record OneDevProperties(
         @NotBlank @DefaultValue("forgesync") String user,
         String token,
         @NotBlank @DefaultValue("github/{owner}/{repo}") String pathTemplate,
+        @NotBlank @DefaultValue("github-private/{owner}/{repo}") String privatePathTemplate,
         @NotNull @DefaultValue("10s") Duration connectTimeout,
         @NotNull @DefaultValue("30s") Duration requestTimeout) {
 
@@ -37,6 +42,6 @@ public record OneDevProperties(
     @Override
     public String toString() {
         return "OneDevProperties[url=" + url + ", user=" + user + ", token=" + (token == null ? "none" : "****")
-                + ", pathTemplate=" + pathTemplate + "]";
+                + ", pathTemplate=" + pathTemplate + ", privatePathTemplate=" + privatePathTemplate + "]";
     }
 }

@@ -1,14 +1,25 @@
 package dev.forgesync.worker.destination;
 
+import java.util.List;
 import java.util.Optional;
 
 import dev.forgesync.worker.claim.RepositoryRow;
 import dev.forgesync.worker.config.OneDevProperties;
 import dev.forgesync.worker.mirror.PushTarget;
 import dev.forgesync.worker.onedev.OneDevClient;
+import dev.forgesync.worker.onedev.OneDevNames;
 import dev.forgesync.worker.onedev.OneDevProject;
 
-/** OneDev: the project is found or created over REST, then pushed to over git smart HTTP with the same token. */
+/**
+ * OneDev: the repository's project (the stored one, moved to the path the template now gives, or else the one found
+ * or created at that path) over REST, then pushed to over git smart HTTP with the same token.
+ *
+ * <p>A private GitHub repository goes under {@code private-path-template}. OneDev's REST body carries no access
+ * setting (onedev-api.md §3.1, {@code defaultRoleId} is gone since 11.11), so who may read a project is what is
+ * granted on it or inherited from its ancestors; a separate root that forgesync creates and grants nothing on keeps
+ * private mirrors private even when an operator opens the public tree to everyone. A repository that turns private
+ * (or public) moves between the two trees on its next sync, keeping its project id.
+ */
 final class OneDevDestination implements Destination {
 
     private final OneDevClient client;
@@ -17,11 +28,16 @@ final class OneDevDestination implements Destination {
     OneDevDestination(OneDevClient client, OneDevProperties properties) {
         this.client = client;
         this.properties = properties;
+        // A template that cannot make a valid path stops the worker here, not every sync later.
+        OneDevNames.pathSegments(properties.pathTemplate(), "owner", "repo");
+        OneDevNames.pathSegments(properties.privatePathTemplate(), "owner", "repo");
     }
 
     @Override
     public PreparedDestination prepare(RepositoryRow repository) {
-        OneDevProject project = client.ensureProject(repository.owner(), repository.name());
+        String template = repository.privateRepository() ? properties.privatePathTemplate() : properties.pathTemplate();
+        List<String> path = OneDevNames.pathSegments(template, repository.owner(), repository.name());
+        OneDevProject project = client.ensureProject(path, repository.oneDevProjectId());
         PushTarget target = PushTarget.http(project.gitUrl(), properties.user(), properties.token());
         return new PreparedDestination(target, Optional.of(project));
     }

@@ -2,14 +2,21 @@ package dev.forgesync.worker.mirror;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
@@ -17,9 +24,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * The per-repository bare caches under one folder ({@code <dir>/<owner>/<repo>.git}), bounded in size: after a
- * sync, the least recently used caches beyond the limit are deleted (a later sync of them fetches everything
+ * The per-repository bare caches under one private folder ({@code <dir>/<owner>/<repo>.git}), bounded in size:
+ * after a sync, the least recently used caches beyond the limit are deleted (a later sync of them fetches everything
  * again). A cache in use is never evicted.
+ *
+ * <p>Costs stay bounded: the folder is measured once, then only the cache a sync just used is measured again (this
+ * worker is the only writer of its folder, so the other sizes are still true); a lock exists only while a lease or
+ * an eviction holds it, so memory follows the caches in use, not every repository ever synced.
  */
 final class MirrorCache {
 
@@ -28,32 +39,63 @@ final class MirrorCache {
 
     private final Path root;
     private final long maxBytes;
-    private final ConcurrentHashMap<Path, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final ToLongFunction<Path> sizer;
+    private final ConcurrentHashMap<Path, Holder> locks = new ConcurrentHashMap<>();
+    /** Size and last use of every cache on disk; null until the first eviction scanned the folder. */
+    private Map<Path, Entry> entries;
 
     MirrorCache(Path root, long maxBytes) {
-        this.root = root;
+        this(root, maxBytes, MirrorCache::bytesUnder);
+    }
+
+    MirrorCache(Path root, long maxBytes, ToLongFunction<Path> sizer) {
+        this.root = PrivateDirectory.prepare(root);
         this.maxBytes = maxBytes;
+        this.sizer = sizer;
     }
 
     Path dirFor(String fullName) {
-        return root.resolve(fullName.toLowerCase(java.util.Locale.ROOT) + ".git");
+        return root.resolve(fullName.toLowerCase(Locale.ROOT) + ".git");
     }
 
     /** Locks the cache of {@code fullName} against eviction and marks it used; close the lease when done. */
     Lease use(String fullName) {
         Path dir = dirFor(fullName);
-        ReentrantLock lock = locks.computeIfAbsent(dir, d -> new ReentrantLock());
-        lock.lock();
-        return new Lease(dir, lock);
+        Holder holder = hold(dir);
+        holder.lock.lock();
+        return new Lease(dir, holder);
+    }
+
+    /** How many caches have a lock right now (held, or waited for). */
+    int lockCount() {
+        return locks.size();
+    }
+
+    /** A lock and how many leases or evictions use it; counted inside the map's per-key compute, removed at zero. */
+    private static final class Holder {
+        final ReentrantLock lock = new ReentrantLock();
+        int users;
+    }
+
+    private Holder hold(Path dir) {
+        return locks.compute(dir, (d, h) -> {
+            Holder holder = h == null ? new Holder() : h;
+            holder.users++;
+            return holder;
+        });
+    }
+
+    private void letGo(Path dir) {
+        locks.computeIfPresent(dir, (d, h) -> --h.users == 0 ? null : h);
     }
 
     final class Lease implements AutoCloseable {
         final Path dir;
-        private final ReentrantLock lock;
+        private final Holder holder;
 
-        private Lease(Path dir, ReentrantLock lock) {
+        private Lease(Path dir, Holder holder) {
             this.dir = dir;
-            this.lock = lock;
+            this.holder = holder;
         }
 
         void touch() {
@@ -63,7 +105,7 @@ final class MirrorCache {
                     if (!Files.exists(marker)) {
                         Files.createFile(marker);
                     }
-                    Files.setLastModifiedTime(marker, FileTime.fromMillis(System.currentTimeMillis()));
+                    Files.setLastModifiedTime(marker, FileTime.from(java.time.Instant.now()));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -72,49 +114,87 @@ final class MirrorCache {
 
         @Override
         public void close() {
-            lock.unlock();
+            holder.lock.unlock();
+            letGo(dir);
         }
     }
 
-    /** Deletes least recently used caches, never {@code keep}, until the total is within the limit. */
+    /** Re-measures {@code keep} (just used), then deletes least recently used caches until within the limit. */
     void evictBeyondLimit(Path keep) {
-        List<Entry> entries = caches();
-        long total = entries.stream().mapToLong(Entry::bytes).sum();
-        entries.sort(Comparator.comparing(Entry::lastUsed));
-        for (Entry e : entries) {
+        Entry kept = Files.isDirectory(keep) ? entry(keep) : null;
+        synchronized (this) {
+            Map<Path, Entry> all = entries(keep);
+            if (kept == null) {
+                all.remove(keep);
+            } else {
+                all.put(keep, kept);
+            }
+            evict(all, keep);
+        }
+    }
+
+    private void evict(Map<Path, Entry> all, Path keep) {
+        long total = all.values().stream().mapToLong(Entry::bytes).sum();
+        List<Entry> oldestFirst = new ArrayList<>(all.values());
+        oldestFirst.sort(Comparator.comparing(Entry::lastUsed));
+        for (Entry e : oldestFirst) {
             if (total <= maxBytes) {
                 return;
             }
-            if (e.dir().equals(keep)) {
-                continue;
+            if (!e.dir().equals(keep) && delete(e)) {
+                all.remove(e.dir());
+                total -= e.bytes();
             }
-            ReentrantLock lock = locks.computeIfAbsent(e.dir(), d -> new ReentrantLock());
-            if (lock.tryLock()) {
-                try {
-                    FileSystemUtils.deleteRecursively(e.dir());
-                    total -= e.bytes();
-                    log.info("evicted mirror cache {} ({} bytes) to stay within {} bytes", e.dir(), e.bytes(), maxBytes);
-                } catch (IOException ex) {
-                    log.warn("could not evict mirror cache {}: {}", e.dir(), ex.toString());
-                } finally {
-                    lock.unlock();
-                }
+        }
+    }
+
+    /** Deletes a cache nobody holds; false when it is in use or could not be deleted. */
+    private boolean delete(Entry e) {
+        Holder holder = hold(e.dir());
+        try {
+            if (!holder.lock.tryLock()) {
+                return false;
             }
+            try {
+                FileSystemUtils.deleteRecursively(e.dir());
+                log.info("evicted mirror cache {} ({} bytes) to stay within {} bytes", e.dir(), e.bytes(), maxBytes);
+                return true;
+            } catch (IOException ex) {
+                log.warn("could not evict mirror cache {}: {}", e.dir(), ex.toString());
+                return false;
+            } finally {
+                holder.lock.unlock();
+            }
+        } finally {
+            letGo(e.dir());
         }
     }
 
     private record Entry(Path dir, long bytes, FileTime lastUsed) {
     }
 
-    private List<Entry> caches() {
-        List<Entry> out = new ArrayList<>();
+    /** The known caches, measured once per process by walking the folder ({@code measured} is already known). */
+    private Map<Path, Entry> entries(Path measured) {
+        if (entries == null) {
+            entries = new HashMap<>();
+            for (Path dir : cacheDirs()) {
+                if (!dir.equals(measured)) {
+                    entries.put(dir, entry(dir));
+                }
+            }
+        }
+        return entries;
+    }
+
+    private List<Path> cacheDirs() {
+        List<Path> out = new ArrayList<>();
         if (!Files.isDirectory(root)) {
             return out;
         }
         try (Stream<Path> owners = Files.list(root)) {
             for (Path owner : owners.filter(Files::isDirectory).toList()) {
                 try (Stream<Path> repos = Files.list(owner)) {
-                    repos.filter(p -> p.getFileName().toString().endsWith(".git")).forEach(p -> out.add(entry(p)));
+                    repos.filter(p -> p.getFileName().toString().endsWith(".git")).forEach(out::add);
                 }
             }
         } catch (IOException e) {
@@ -123,14 +203,14 @@ final class MirrorCache {
         return out;
     }
 
-    private static Entry entry(Path dir) {
+    private Entry entry(Path dir) {
+        long bytes = sizer.applyAsLong(dir);
         try {
-            long bytes = bytesUnder(dir);
             Path marker = dir.resolve(LAST_USED);
             FileTime used = Files.exists(marker) ? Files.getLastModifiedTime(marker) : FileTime.fromMillis(0);
             return new Entry(dir, bytes, used);
         } catch (IOException e) {
-            return new Entry(dir, 0, FileTime.fromMillis(0));
+            return new Entry(dir, bytes, FileTime.fromMillis(0));
         }
     }
 
@@ -139,22 +219,26 @@ final class MirrorCache {
      * {@code gc.log.lock}, a fetch replaces a pack): those are skipped, never a failure of the sync closing its
      * session (Files.walk threw an UncheckedIOException there).
      */
-    private static long bytesUnder(Path dir) throws IOException {
+    static long bytesUnder(Path dir) {
         long[] total = {0};
-        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
-            @Override
-            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
-                if (attrs.isRegularFile()) {
-                    total[0] += attrs.size();
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile()) {
+                        total[0] += attrs.size();
+                    }
+                    return FileVisitResult.CONTINUE;
                 }
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
 
-            @Override
-            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-        });
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            log.warn("could not measure mirror cache {}: {}", dir, e.toString());
+        }
         return total[0];
     }
 }

@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -38,6 +36,8 @@ import dev.forgesync.worker.config.MirrorProperties;
 public final class MirrorSession implements AutoCloseable {
 
     private static final List<String> MIRRORED = List.of(Constants.R_HEADS, Constants.R_TAGS);
+    private static final List<RefSpec> FETCHED = List.of(new RefSpec("+refs/heads/*:refs/heads/*"),
+            new RefSpec("+refs/tags/*:refs/tags/*"));
 
     private final String fullName;
     private final URIish source;
@@ -58,26 +58,27 @@ public final class MirrorSession implements AutoCloseable {
         this.properties = properties;
     }
 
-    /** Fetches the source's branches and tags into the cache, removing refs the source no longer has. */
+    /**
+     * Fetches the source's branches and tags into the cache, removing refs the source no longer has. The remote is
+     * the source URI itself, never a name looked up in the cache's config (where a {@code [remote "<url>"]} section
+     * would otherwise redirect the fetch, and the GitHub token with it).
+     */
     public FetchOutcome fetch() {
         TransferMeter meter = new TransferMeter();
-        try (Git git = new Git(repo)) {
-            FetchResult result = git.fetch()
-                    .setRemote(source.toString())
-                    .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
-                    .setRemoveDeletedRefs(true)
-                    .setTagOpt(TagOpt.NO_TAGS)
-                    .setCredentialsProvider(sourceCredentials)
-                    .setTimeout(timeoutSeconds())
-                    .setTransportConfigCallback(meter::attach)
-                    .call();
+        try (Transport transport = Transport.open(repo, source)) {
+            transport.setCredentialsProvider(sourceCredentials);
+            transport.setTimeout(timeoutSeconds());
+            transport.setTagOpt(TagOpt.NO_TAGS);
+            transport.setRemoveDeletedRefs(true);
+            meter.attach(transport);
+            FetchResult result = transport.fetch(NullProgressMonitor.INSTANCE, FETCHED);
             lease.touch();
             Map<String, ObjectId> refs = mirroredRefs();
             int changed = (int) result.getTrackingRefUpdates().stream()
                     .filter(u -> u.getResult() != org.eclipse.jgit.lib.RefUpdate.Result.NO_CHANGE).count();
             return new FetchOutcome(meter.bytesRead(), count(refs, Constants.R_HEADS), count(refs, Constants.R_TAGS),
                     advertisedDefaultBranch(result, refs), changed);
-        } catch (GitAPIException | IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw translate(e, "the source " + fullName, true);
         }
     }

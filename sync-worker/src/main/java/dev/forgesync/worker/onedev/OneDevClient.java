@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -23,8 +24,10 @@ import dev.forgesync.worker.config.OneDevProperties;
 
 /**
  * OneDev's REST API as the mirror needs it (onedev-api.md): find a project by path with the {@code Path} query
- * (it works on every {@code /~api} version), create missing levels of the hierarchy one by one, Basic auth with the
- * access token. Every non-2xx answer is a {@link OneDevFailure}; the only HTTP client types live here.
+ * (it works on every {@code /~api} version), create missing levels of the hierarchy one by one, move a project by
+ * posting it back with a new name and parent (§7.2: the body replaces every field, so it is the project as OneDev
+ * just returned it), Basic auth with the access token. Every non-2xx answer is a {@link OneDevFailure}; the only
+ * HTTP client types live here.
  */
 public class OneDevClient {
 
@@ -45,25 +48,85 @@ public class OneDevClient {
                 .build();
     }
 
-    /** The project for {@code owner/repo} under the path template, creating it and its parents when missing. */
-    public OneDevProject ensureProject(String owner, String repo) {
-        List<String> segments = OneDevNames.pathSegments(properties.pathTemplate(), owner, repo);
+    /**
+     * The project at the path {@code segments} name. When {@code storedProjectId} is set and that project still
+     * exists, it is the one: moved there (renamed, re-parented, parents created) if it is elsewhere, so a renamed or
+     * transferred repository keeps its project and its id. Otherwise the project at the path is found or created.
+     */
+    public OneDevProject ensureProject(List<String> segments, Long storedProjectId) {
+        if (storedProjectId == null) {
+            return findOrCreate(segments);
+        }
+        Optional<ObjectNode> stored = project(storedProjectId);
+        if (stored.isPresent()) {
+            return place(storedProjectId, stored.get(), segments);
+        }
+        log.warn("OneDev project {} is gone; the repository gets a project at {}", storedProjectId, join(segments));
+        return findOrCreate(segments).replacing(storedProjectId);
+    }
+
+    private OneDevProject findOrCreate(List<String> segments) {
+        Long parentId = ensureParents(segments);
+        String path = join(segments);
+        Optional<Long> existing = findProjectId(path);
+        if (existing.isPresent()) {
+            return project(existing.get(), path, false);
+        }
+        return project(create(leaf(segments), parentId, path, true), path, true);
+    }
+
+    /** Renames and re-parents the stored project when it is not where {@code segments} say. */
+    private OneDevProject place(long id, ObjectNode stored, List<String> segments) {
+        Long parentId = ensureParents(segments);
+        String name = leaf(segments);
+        String path = join(segments);
+        Long storedParent = stored.hasNonNull("parentId") ? stored.get("parentId").longValue() : null;
+        if (name.equals(stored.path("name").asString()) && Objects.equals(parentId, storedParent)) {
+            return project(id, path, false);
+        }
+        Optional<Long> occupant = findProjectId(path);
+        if (occupant.isPresent() && occupant.get() != id) {
+            throw OneDevFailure.pathTaken(path, occupant.get(), id);
+        }
+        String from = stored.path("path").asString(null);
+        stored.put("name", name);
+        stored.put("parentId", parentId);
+        send(jsonPost("/~api/projects/" + id, stored), "POST /~api/projects/" + id);
+        log.info("moved OneDev project {} from {} to {}", id, from, path);
+        return project(id, path, false);
+    }
+
+    /** The ids down to the leaf's parent, creating missing levels; null when the leaf is a root project. */
+    private Long ensureParents(List<String> segments) {
         Long parentId = null;
         String path = null;
-        boolean created = false;
-        for (int i = 0; i < segments.size(); i++) {
-            String name = segments.get(i);
+        for (String name : segments.subList(0, segments.size() - 1)) {
             path = path == null ? name : path + "/" + name;
             Optional<Long> existing = findProjectId(path);
-            boolean leaf = i == segments.size() - 1;
-            if (existing.isPresent()) {
-                parentId = existing.get();
-            } else {
-                parentId = create(name, parentId, path, leaf);
-                created = leaf;
-            }
+            parentId = existing.isPresent() ? existing.get() : create(name, parentId, path, false);
         }
-        return new OneDevProject(parentId, path, URI.create(base + "/" + path + ".git"), created);
+        return parentId;
+    }
+
+    /** The project with this id as OneDev returns it, or empty when OneDev has no such project (404). */
+    private Optional<ObjectNode> project(long id) {
+        String what = "GET /~api/projects/" + id;
+        try {
+            JsonNode found = parse(send(HttpRequest.newBuilder(URI.create(base + "/~api/projects/" + id)).GET(), what));
+            if (!(found instanceof ObjectNode object)) {
+                throw new OneDevFailure(502, what + " answered something other than a project", null);
+            }
+            return Optional.of(object);
+        } catch (OneDevFailure e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private OneDevProject project(long id, String path, boolean created) {
+        return new OneDevProject(id, path, URI.create(base + "/" + path + ".git"), created, null);
     }
 
     /** The id of the project at {@code path} (case-insensitive, as OneDev compares), if there is one. */
@@ -91,11 +154,8 @@ public class OneDevClient {
         body.put("issueManagement", false);
         body.putObject("gitPackConfig");
         body.putObject("codeAnalysisSetting");
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/~api/projects"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         try {
-            long id = parse(send(request, "POST /~api/projects")).longValue();
+            long id = parse(send(jsonPost("/~api/projects", body), "POST /~api/projects")).longValue();
             log.info("created OneDev project {} (id {})", path, id);
             return id;
         } catch (OneDevFailure e) {
@@ -108,6 +168,19 @@ public class OneDevClient {
             }
             throw e;
         }
+    }
+
+    private HttpRequest.Builder jsonPost(String path, ObjectNode body) {
+        return HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    }
+
+    private static String join(List<String> segments) {
+        return String.join("/", segments);
+    }
+
+    private static String leaf(List<String> segments) {
+        return segments.get(segments.size() - 1);
     }
 
     private String send(HttpRequest.Builder request, String what) {

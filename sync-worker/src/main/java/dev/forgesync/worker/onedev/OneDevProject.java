@@ -2,10 +2,17 @@ package dev.forgesync.worker.onedev;
 
 import java.net.URI;
 
-/** A project found or made in OneDev: its id, full path, git URL and whether this call created it. */
-public record OneDevProject(long id, String path, URI gitUrl, boolean created) {
+/**
+ * A project found, moved or made in OneDev: its id, full path, git URL, whether this call created it, and the id of
+ * the project it replaces when the repository's stored project was gone (null otherwise).
+ */
+public record OneDevProject(long id, String path, URI gitUrl, boolean created, Long replacedProjectId) {
 
     public String name() {
         return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    OneDevProject replacing(long goneProjectId) {
+        return new OneDevProject(id, path, gitUrl, created, goneProjectId);
     }
 }

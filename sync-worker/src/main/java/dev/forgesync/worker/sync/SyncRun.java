@@ -126,8 +126,10 @@ class SyncRun {
                 throw held.markLost("when storing the OneDev project");
             }
             if (project.created()) {
-                audit.record(id, LogEntry.of(SyncEventType.ONEDEV_REPO_CREATED, SyncLogStatus.SUCCESS)
-                        .with("projectId", project.id()).with("path", project.path()));
+                LogEntry created = LogEntry.of(SyncEventType.ONEDEV_REPO_CREATED, SyncLogStatus.SUCCESS)
+                        .with("projectId", project.id()).with("path", project.path());
+                audit.record(id, project.replacedProjectId() == null ? created
+                        : created.with("replacesMissingProjectId", project.replacedProjectId()));
             }
         });
         Instant t0 = clock.instant();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,8 +35,8 @@ class OneDevClientIT {
     @Test
     void createsTheMissingHierarchyOnceAndThenReusesIt() {
         OneDevClient client = client(onedev.baseUri(), TOKEN);
-        OneDevProject first = client.ensureProject("Octo", ".github");
-        OneDevProject again = client.ensureProject("octo", ".GitHub");
+        OneDevProject first = client.ensureProject(path("Octo", ".github"), null);
+        OneDevProject again = client.ensureProject(path("octo", ".GitHub"), null);
 
         assertThat(first.created()).isTrue();
         assertThat(first.path()).isEqualTo("github/Octo/_.github");
@@ -47,9 +48,56 @@ class OneDevClientIT {
     }
 
     @Test
+    void aStoredProjectThatIsGoneIsReplacedAndTheReplacementNamesIt() {
+        OneDevClient client = client(onedev.baseUri(), TOKEN);
+        OneDevProject first = client.ensureProject(path("octo", "repo"), null);
+        onedev.deleteProject(first.id());
+
+        OneDevProject second = client.ensureProject(path("octo", "repo"), first.id());
+
+        assertThat(second.created()).isTrue();
+        assertThat(second.id()).isNotEqualTo(first.id());
+        assertThat(second.replacedProjectId()).isEqualTo(first.id());
+        assertThat(onedev.projectByPath("github/octo/repo")).hasValueSatisfying(p -> assertThat(p.id()).isEqualTo(second.id()));
+    }
+
+    @Test
+    void aStoredProjectIsNeverMovedOntoAPathAnotherProjectHolds() {
+        OneDevClient client = client(onedev.baseUri(), TOKEN);
+        OneDevProject mine = client.ensureProject(path("octo", "old"), null);
+        OneDevProject other = client.ensureProject(path("octo", "new"), null);
+
+        assertThatThrownBy(() -> client.ensureProject(path("octo", "new"), mine.id()))
+                .isInstanceOfSatisfying(OneDevFailure.class, e -> {
+                    assertThat(e.code()).isEqualTo("onedev_path_taken");
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.getMessage()).contains(String.valueOf(other.id()), "github/octo/new");
+                });
+        assertThat(onedev.projectByPath("github/octo/old")).hasValueSatisfying(p -> assertThat(p.id()).isEqualTo(mine.id()));
+    }
+
+    @Test
+    void aMoveKeepsEverySettingOneDevHasForTheProject() {
+        OneDevClient client = client(onedev.baseUri(), TOKEN);
+        OneDevProject project = client.ensureProject(path("octo", "old"), null);
+        String description = onedev.projectByPath("github/octo/old").orElseThrow().description();
+
+        OneDevProject moved = client.ensureProject(path("Other", "new"), project.id());
+
+        assertThat(moved.id()).isEqualTo(project.id());
+        assertThat(moved.created()).isFalse();
+        assertThat(moved.gitUrl()).isEqualTo(URI.create(onedev.baseUri() + "/github/Other/new.git"));
+        assertThat(onedev.projectByPath("github/Other/new")).hasValueSatisfying(p -> {
+            assertThat(p.id()).isEqualTo(project.id());
+            assertThat(p.description()).isEqualTo(description);
+            assertThat(p.issueManagement()).isFalse();
+        });
+    }
+
+    @Test
     void aRejectedTokenIsAPermanentFailureWhoseMessageHasNoToken() {
         onedev.acceptOnlyToken("something-else");
-        assertThatThrownBy(() -> client(onedev.baseUri(), TOKEN).ensureProject("octo", "repo"))
+        assertThatThrownBy(() -> client(onedev.baseUri(), TOKEN).ensureProject(path("octo", "repo"), null))
                 .isInstanceOfSatisfying(OneDevFailure.class, e -> {
                     assertThat(e.code()).isEqualTo("onedev_http_401");
                     assertThat(e.retryable()).isFalse();
@@ -61,27 +109,31 @@ class OneDevClientIT {
     void serverErrorsSlownessAndADownServerAreRetryable() {
         URI base = onedev.baseUri();
         onedev.failApiWith(503);
-        assertThatThrownBy(() -> client(onedev.baseUri(), TOKEN).ensureProject("octo", "repo"))
+        assertThatThrownBy(() -> client(onedev.baseUri(), TOKEN).ensureProject(path("octo", "repo"), null))
                 .isInstanceOfSatisfying(OneDevFailure.class, e -> assertThat(e.retryable()).isTrue());
         onedev.failApiWith(0);
 
         onedev.delay(Duration.ofMillis(1500));
         OneDevClient impatient = new OneDevClient(new OneDevProperties(onedev.baseUri(), "bot", TOKEN,
-                "github/{owner}/{repo}", Duration.ofSeconds(1), Duration.ofMillis(300)));
-        assertThatThrownBy(() -> impatient.ensureProject("octo", "repo"))
+                "github/{owner}/{repo}", "github-private/{owner}/{repo}", Duration.ofSeconds(1), Duration.ofMillis(300)));
+        assertThatThrownBy(() -> impatient.ensureProject(path("octo", "repo"), null))
                 .isInstanceOfSatisfying(OneDevFailure.class, e -> assertThat(e.code()).isEqualTo("onedev_unreachable"));
         onedev.delay(Duration.ZERO);
 
         onedev.down();
-        assertThatThrownBy(() -> client(base, TOKEN).ensureProject("octo", "repo"))
+        assertThatThrownBy(() -> client(base, TOKEN).ensureProject(path("octo", "repo"), null))
                 .isInstanceOfSatisfying(OneDevFailure.class, e -> {
                     assertThat(e.code()).isEqualTo("onedev_unreachable");
                     assertThat(e.retryable()).isTrue();
                 });
     }
 
+    private static List<String> path(String owner, String repo) {
+        return OneDevNames.pathSegments("github/{owner}/{repo}", owner, repo);
+    }
+
     private static OneDevClient client(URI url, String token) {
         return new OneDevClient(new OneDevProperties(url, "bot", token, "github/{owner}/{repo}",
-                Duration.ofSeconds(2), Duration.ofSeconds(5)));
+                "github-private/{owner}/{repo}", Duration.ofSeconds(2), Duration.ofSeconds(5)));
     }
 }

@@ -21,8 +21,9 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * OneDev's project REST resource at {@code /~api/*} (onedev-api.md §0-§3): plain-text errors, 200 with a bare id
- * on create, 500 on a duplicate name, 406 for a missing {@code offset}/{@code count} or an unknown parameter.
+ * OneDev's project REST resource at {@code /~api/*} (onedev-api.md §0-§3, §7): plain-text errors, 200 with a bare
+ * id on create, 200 with an empty body on update (the body replaces the whole project), 500 on a duplicate name,
+ * 406 for a missing {@code offset}/{@code count} or an unknown parameter.
  */
 final class OneDevApiServlet extends HttpServlet {
 
@@ -80,6 +81,8 @@ final class OneDevApiServlet extends HttpServlet {
             withProject(res, id.group(1), p -> json(res, toJson(p)));
         } else if ("POST".equals(method) && path.equals("/projects")) {
             create(req, res);
+        } else if ("POST".equals(method) && id.matches()) {
+            withProject(res, id.group(1), p -> update(req, res, p));
         } else if ("DELETE".equals(method) && id.matches()) {
             withProject(res, id.group(1), p -> {
                 onedev.delete(p.id());
@@ -134,47 +137,12 @@ final class OneDevApiServlet extends HttpServlet {
     }
 
     private void create(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        String type = req.getContentType();
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            text(res, 415, "HTTP 415 Unsupported Media Type");
-            return;
-        }
-        JsonNode body;
-        try {
-            body = JSON.readTree(req.getInputStream());
-        } catch (JacksonException e) {
-            text(res, 400, "Unable to parse JSON: " + e.getOriginalMessage());
-            return;
-        }
-        if (body == null || !body.isObject()) {
-            text(res, 400, "Cannot deserialize value of type ProjectData");
-            return;
-        }
-        for (String field : body.propertyNames()) {
-            if (!PROJECT_FIELDS.contains(field)) {
-                text(res, 400, "Unrecognized field \"" + field
-                        + "\" (class io.onedev.server.rest.resource.ProjectResource$ProjectData), not marked as ignorable");
-                return;
-            }
-        }
-        String violations = violations(body);
-        if (!violations.isEmpty()) {
-            text(res, 400, violations);
-            return;
-        }
-        String name = body.get("name").asString().trim();
-        if (!NAME.matcher(name).matches()) {
-            text(res, 400, "Should start with alphanumeric or underscore, and contains only alphanumeric, "
-                    + "underscore, dash, or dot");
-            return;
-        }
-        Long parentId = body.hasNonNull("parentId") ? body.get("parentId").longValue() : null;
-        if (parentId != null && onedev.find(parentId).isEmpty()) {
-            text(res, 404, "No row with the given identifier exists: [io.onedev.server.model.Project#" + parentId + "]");
+        JsonNode body = projectData(req, res, "createProject.arg0");
+        if (body == null) {
             return;
         }
         try {
-            OneDevStandIn.Project p = onedev.create(name, parentId, text(body, "description"),
+            OneDevStandIn.Project p = onedev.create(name(body), parentId(body), text(body, "description"),
                     bool(body, "codeManagement"), bool(body, "issueManagement"));
             json(res, JSON.getNodeFactory().numberNode(p.id()));
         } catch (IllegalStateException duplicate) {
@@ -182,14 +150,90 @@ final class OneDevApiServlet extends HttpServlet {
         }
     }
 
-    private static String violations(JsonNode body) {
+    /**
+     * {@code POST /~api/projects/{id}}: the body is the whole project and replaces every field (onedev-api.md §7.2),
+     * so an omitted {@code parentId} moves the project to the root; 200 with an empty body; the same refusals as
+     * create, and 500 for a duplicate name or a parent that is the project itself or below it.
+     */
+    private void update(HttpServletRequest req, HttpServletResponse res, OneDevStandIn.Project project)
+            throws IOException {
+        JsonNode body = projectData(req, res, "updateProject.arg1");
+        if (body == null) {
+            return;
+        }
+        try {
+            onedev.update(project.id(), name(body), parentId(body), text(body, "description"),
+                    bool(body, "codeManagement"), bool(body, "issueManagement"));
+            res.setStatus(200);
+        } catch (IllegalStateException refused) {
+            text(res, 500, refused.getMessage());
+        }
+    }
+
+    /** The {@code ProjectData} body, or null once the refusal OneDev would give has been written. */
+    private JsonNode projectData(HttpServletRequest req, HttpServletResponse res, String parameter) throws IOException {
+        String type = req.getContentType();
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            text(res, 415, "HTTP 415 Unsupported Media Type");
+            return null;
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(req.getInputStream());
+        } catch (JacksonException e) {
+            text(res, 400, "Unable to parse JSON: " + e.getOriginalMessage());
+            return null;
+        }
+        if (body == null || !body.isObject()) {
+            text(res, 400, "Cannot deserialize value of type ProjectData");
+            return null;
+        }
+        String refusal = refusal(body, parameter);
+        if (refusal != null) {
+            text(res, refusal.startsWith("No row") ? 404 : 400, refusal);
+            return null;
+        }
+        return body;
+    }
+
+    private String refusal(JsonNode body, String parameter) {
+        for (String field : body.propertyNames()) {
+            if (!PROJECT_FIELDS.contains(field)) {
+                return "Unrecognized field \"" + field
+                        + "\" (class io.onedev.server.rest.resource.ProjectResource$ProjectData), not marked as ignorable";
+            }
+        }
+        String violations = violations(body, parameter);
+        if (!violations.isEmpty()) {
+            return violations;
+        }
+        if (!NAME.matcher(name(body)).matches()) {
+            return "Should start with alphanumeric or underscore, and contains only alphanumeric, "
+                    + "underscore, dash, or dot";
+        }
+        Long parentId = parentId(body);
+        if (parentId != null && onedev.find(parentId).isEmpty()) {
+            return "No row with the given identifier exists: [io.onedev.server.model.Project#" + parentId + "]";
+        }
+        return null;
+    }
+
+    private static String name(JsonNode body) {
+        return body.get("name").asString().trim();
+    }
+
+    private static Long parentId(JsonNode body) {
+        return body.hasNonNull("parentId") ? body.get("parentId").longValue() : null;
+    }
+
+    private static String violations(JsonNode body, String parameter) {
         StringBuilder out = new StringBuilder();
         if (!body.hasNonNull("name") || body.get("name").asString().isBlank()) {
-            out.append("createProject.arg0.name: must not be empty");
+            out.append(parameter).append(".name: must not be empty");
         }
         for (String required : List.of("gitPackConfig", "codeAnalysisSetting")) {
             if (!body.hasNonNull(required)) {
-                out.append(out.isEmpty() ? "" : ", ").append("createProject.arg0.").append(required)
+                out.append(out.isEmpty() ? "" : ", ").append(parameter).append('.').append(required)
                         .append(": must not be null");
             }
         }

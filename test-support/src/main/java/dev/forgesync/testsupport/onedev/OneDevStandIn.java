@@ -12,7 +12,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,6 +41,7 @@ public final class OneDevStandIn implements AutoCloseable {
     private final Path root;
     private volatile String token;
     private final Map<Long, Project> projects = new ConcurrentHashMap<>();
+    private final Set<Long> openToEveryone = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
     private final GitHttpServer server;
     private final OneDevApiServlet api;
@@ -124,6 +127,29 @@ public final class OneDevStandIn implements AutoCloseable {
         return create(name, parentId, null, true, true);
     }
 
+    /**
+     * Gives every user, and anonymous visitors where anonymous access is on, a reading role on the project, as an
+     * administrator would in the UI. Like every authorization in OneDev it also covers the project's descendants,
+     * including projects created or moved below it later. A project created over REST gets no such role.
+     */
+    public void openToEveryone(long projectId) {
+        openToEveryone.add(projectId);
+    }
+
+    /** Whether everyone may read the project: it, or one of its ancestors, was opened to everyone. */
+    public boolean readableByEveryone(long projectId) {
+        Project p = projects.get(projectId);
+        while (p != null && !openToEveryone.contains(p.id())) {
+            p = p.parentId() == null ? null : projects.get(p.parentId());
+        }
+        return p != null;
+    }
+
+    /** Deletes a project and everything below it, as an administrator would in the UI (no REST call recorded). */
+    public void deleteProject(long id) {
+        delete(id);
+    }
+
     // --- model operations used by the REST servlet ---
 
     boolean acceptsToken(String candidate) {
@@ -144,7 +170,7 @@ public final class OneDevStandIn implements AutoCloseable {
 
     Optional<Project> siblingNamed(Long parentId, String name) {
         return projects.values().stream()
-                .filter(p -> java.util.Objects.equals(p.parentId(), parentId) && p.name().equalsIgnoreCase(name))
+                .filter(p -> Objects.equals(p.parentId(), parentId) && p.name().equalsIgnoreCase(name))
                 .findFirst();
     }
 
@@ -155,9 +181,7 @@ public final class OneDevStandIn implements AutoCloseable {
             throw new IllegalArgumentException("no parent " + parentId);
         }
         if (siblingNamed(parentId, name).isPresent()) {
-            throw new IllegalStateException(parent == null
-                    ? "Name '" + name + "' is already used by another root project"
-                    : "Name '" + name + "' is already used by another project under '" + parent.path() + "'");
+            throw new IllegalStateException(duplicateMessage(name, parent));
         }
         long id = ids.incrementAndGet();
         String path = parent == null ? name : parent.path() + "/" + name;
@@ -166,6 +190,54 @@ public final class OneDevStandIn implements AutoCloseable {
         createBareRepository(repositoryDirectory(id));
         projects.put(id, project);
         return project;
+    }
+
+    /**
+     * Replaces a project's settings and places it under {@code parentId} (null = root) with {@code name}, as
+     * {@code POST /~api/projects/{id}} does (onedev-api.md §7.2): the id and the repository stay, the paths of the
+     * project and of all its descendants change.
+     */
+    synchronized Project update(long id, String name, Long parentId, String description, boolean codeManagement,
+                                boolean issueManagement) {
+        Project current = projects.get(id);
+        Project parent = parentId == null ? null : projects.get(parentId);
+        if (current == null || parentId != null && parent == null) {
+            throw new IllegalArgumentException("no project " + (current == null ? id : parentId));
+        }
+        if (parentId != null && descendantsOf(id).contains(parentId)) {
+            throw new IllegalStateException("Cannot use current or descendant project as parent");
+        }
+        Optional<Project> sibling = siblingNamed(parentId, name).filter(p -> p.id() != id);
+        if (sibling.isPresent()) {
+            throw new IllegalStateException(duplicateMessage(name, parent));
+        }
+        String path = parent == null ? name : parent.path() + "/" + name;
+        Project updated = new Project(id, parentId, name, path, description, codeManagement, issueManagement,
+                current.createDate());
+        projects.put(id, updated);
+        renameDescendants(updated);
+        return updated;
+    }
+
+    private void renameDescendants(Project parent) {
+        for (Project child : projects.values().stream().filter(p -> Objects.equals(p.parentId(), parent.id())).toList()) {
+            Project moved = new Project(child.id(), child.parentId(), child.name(), parent.path() + "/" + child.name(),
+                    child.description(), child.codeManagement(), child.issueManagement(), child.createDate());
+            projects.put(child.id(), moved);
+            renameDescendants(moved);
+        }
+    }
+
+    private List<Long> descendantsOf(long id) {
+        List<Long> all = new ArrayList<>();
+        collect(id, all);
+        return all;
+    }
+
+    private static String duplicateMessage(String name, Project parent) {
+        return parent == null
+                ? "Name '" + name + "' is already used by another root project"
+                : "Name '" + name + "' is already used by another project under '" + parent.path() + "'";
     }
 
     synchronized void delete(long id) {

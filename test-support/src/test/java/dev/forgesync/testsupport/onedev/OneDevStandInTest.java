@@ -74,6 +74,66 @@ class OneDevStandInTest {
     }
 
     @Test
+    void updateReplacesTheWholeProjectKeepsItsIdAndMovesItsDescendants() throws Exception {
+        OneDevStandIn.Project github = onedev.createProject("github", null);
+        OneDevStandIn.Project octo = onedev.createProject("octo", github.id());
+        OneDevStandIn.Project other = onedev.createProject("other", github.id());
+        OneDevStandIn.Project repo = onedev.createProject("repo", octo.id());
+        String body = get("/~api/projects/" + octo.id(), basic("u", TOKEN)).body()
+                .replace("\"name\":\"octo\"", "\"name\":\"renamed\"")
+                .replace("\"parentId\":" + github.id(), "\"parentId\":" + other.id());
+
+        HttpResponse<String> updated = post("/~api/projects/" + octo.id(), body, basic("u", TOKEN));
+
+        assertThat(updated.statusCode()).isEqualTo(200);
+        assertThat(updated.body()).isEmpty();
+        assertThat(onedev.projectByPath("github/other/renamed")).hasValueSatisfying(p -> assertThat(p.id()).isEqualTo(octo.id()));
+        assertThat(onedev.projectByPath("github/other/renamed/repo")).hasValueSatisfying(p -> assertThat(p.id()).isEqualTo(repo.id()));
+        assertThat(onedev.projects()).hasSize(4);
+
+        String noParent = "{\"name\":\"renamed\",\"gitPackConfig\":{},\"codeAnalysisSetting\":{}}";
+        assertThat(post("/~api/projects/" + octo.id(), noParent, basic("u", TOKEN)).statusCode()).isEqualTo(200);
+        assertThat(onedev.projectByPath("renamed")).hasValueSatisfying(p -> {
+            assertThat(p.parentId()).isNull();
+            assertThat(p.description()).isNull();
+        });
+    }
+
+    @Test
+    void updateRefusesWhatOneDevRefuses() throws Exception {
+        OneDevStandIn.Project github = onedev.createProject("github", null);
+        OneDevStandIn.Project a = onedev.createProject("a", github.id());
+        onedev.createProject("b", github.id());
+        OneDevStandIn.Project child = onedev.createProject("child", a.id());
+        String url = "/~api/projects/" + a.id();
+
+        HttpResponse<String> duplicate = post(url, projectData("B", github.id()), basic("u", TOKEN));
+        assertThat(duplicate.statusCode()).isEqualTo(500);
+        assertThat(duplicate.body()).isEqualTo("Name 'B' is already used by another project under 'github'");
+        assertThat(post(url, projectData("a", child.id()), basic("u", TOKEN)).body())
+                .isEqualTo("Cannot use current or descendant project as parent");
+        assertThat(post(url, "{\"name\":\"a\",\"parentId\":" + github.id() + "}", basic("u", TOKEN)).statusCode()).isEqualTo(400);
+        assertThat(post("/~api/projects/99", projectData("a", null), basic("u", TOKEN)).statusCode()).isEqualTo(404);
+        assertThat(post(url, projectData("A", github.id()), basic("u", TOKEN)).statusCode()).isEqualTo(200);
+        assertThat(onedev.projectByPath("github/A/child")).isPresent();
+    }
+
+    @Test
+    void aProjectOpenedToEveryoneOpensEverythingBelowItIncludingWhatMovesThere() throws Exception {
+        OneDevStandIn.Project open = onedev.createProject("open", null);
+        OneDevStandIn.Project closed = onedev.createProject("closed", null);
+        OneDevStandIn.Project repo = onedev.createProject("repo", closed.id());
+        onedev.openToEveryone(open.id());
+        assertThat(onedev.readableByEveryone(repo.id())).isFalse();
+
+        assertThat(post("/~api/projects/" + repo.id(), projectData("repo", open.id()), basic("u", TOKEN)).statusCode())
+                .isEqualTo(200);
+
+        assertThat(onedev.readableByEveryone(repo.id())).isTrue();
+        assertThat(onedev.readableByEveryone(closed.id())).isFalse();
+    }
+
+    @Test
     void tellsAnonymousFromBadCredentials() throws Exception {
         HttpResponse<String> anonymous = post("{\"name\":\"x\",\"gitPackConfig\":{},\"codeAnalysisSetting\":{}}", null);
         assertThat(anonymous.statusCode()).isEqualTo(401);
@@ -102,7 +162,11 @@ class OneDevStandInTest {
     }
 
     private HttpResponse<String> post(String json, String auth) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(onedev.baseUri() + "/~api/projects"))
+        return post("/~api/projects", json, auth);
+    }
+
+    private HttpResponse<String> post(String path, String json, String auth) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(onedev.baseUri() + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
         if (auth != null) {
             b.header("Authorization", auth);
@@ -116,6 +180,11 @@ class OneDevStandInTest {
             b.header("Authorization", auth);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String projectData(String name, Long parentId) {
+        return "{\"name\":\"" + name + "\"" + (parentId == null ? "" : ",\"parentId\":" + parentId)
+                + ",\"gitPackConfig\":{},\"codeAnalysisSetting\":{}}";
     }
 
     private static String basic(String user, String password) {
