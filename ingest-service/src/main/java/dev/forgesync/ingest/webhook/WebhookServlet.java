@@ -1,10 +1,12 @@
 package dev.forgesync.ingest.webhook;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Supplier;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -31,13 +33,19 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code POST /webhooks/github}: check the headers, read the body under a cap, verify the signature on the raw
- * bytes, parse, store, answer. The raw body is read from the servlet stream (never through form parameters), so the
- * signed bytes are exactly the bytes GitHub sent.
+ * {@code POST /webhooks/github}: check the headers (a request without a well-formed signature is refused here,
+ * before its body), read the body under a cap and a budget without holding a thread while it arrives, verify the
+ * signature on the raw bytes, parse, store, answer. The raw body is read from the servlet stream (never through form
+ * parameters), so the signed bytes are exactly the bytes GitHub sent.
  *
- * <p>Every refusal is a JSON body {@code {"error": ..., "message": ..., "deliveryId": ...}} and one log line with
- * the delivery id and event, never the payload. A database that cannot be reached within the pool's connection
- * timeout is a {@code 503} with {@code Retry-After}: GitHub records a failed delivery an operator can redeliver.
+ * <p>The endpoint is public, so what an unauthenticated client can make it keep is bounded: body bytes by
+ * {@link BodyBudget}, threads by non-blocking reads ({@link BodyReader}) and a body timeout, metric series by fixed
+ * tag sets ({@link WebhookMetrics}), log lines by {@link RefusalLog}.
+ *
+ * <p>Every refusal is a JSON body {@code {"error": ..., "message": ..., "deliveryId": ...}} and (rate-limited) one
+ * log line with the delivery id and event, never the payload. A database that cannot be reached within the pool's
+ * connection timeout, or more bodies at once than the budget holds, is a {@code 503} with {@code Retry-After}: GitHub
+ * records a failed delivery an operator can redeliver.
  *
  * <p>A plain servlet mapped to the one path, not a Spring MVC controller: in the benchmark's profile the dispatch
  * around the handler (mapping lookup, argument resolution, reflective invocation, return-value handling) cost about
@@ -51,6 +59,9 @@ final class WebhookServlet extends HttpServlet {
     static final String DELIVERY = "X-GitHub-Delivery";
     static final String SIGNATURE = "X-Hub-Signature-256";
 
+    /** Room, after the body timeout and the store's own timeout, for the answer to be written before Tomcat's. */
+    private static final Duration ANSWER_MARGIN = Duration.ofSeconds(10);
+
     private static final Logger log = LoggerFactory.getLogger(WebhookServlet.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -58,99 +69,178 @@ final class WebhookServlet extends HttpServlet {
     private final transient GithubEvents events;
     private final transient DeliveryService deliveries;
     private final transient WebhookMetrics metrics;
+    private final transient BodyBudget budget;
+    private final transient RefusalLog refusals = new RefusalLog();
     private final int maxBodySize;
+    private final Duration bodyTimeout;
+    private final long asyncTimeoutMillis;
     private final String retryAfterSeconds;
 
+    /** {@code storeTimeout}: how long storing a delivery may take once its body is read. */
     WebhookServlet(SignatureVerifier verifier, GithubEvents events, DeliveryService deliveries, WebhookMetrics metrics,
-            WebhookProperties properties) {
+            BodyBudget budget, WebhookProperties properties, Duration storeTimeout) {
         this.verifier = verifier;
         this.events = events;
         this.deliveries = deliveries;
         this.metrics = metrics;
+        this.budget = budget;
         this.maxBodySize = (int) properties.maxBodySize().toBytes();
+        this.bodyTimeout = properties.bodyTimeout();
+        this.asyncTimeoutMillis = bodyTimeout.plus(storeTimeout).plus(ANSWER_MARGIN).toMillis();
         this.retryAfterSeconds = Long.toString(Math.max(1, properties.retryAfter().toSeconds()));
+    }
+
+    /** The checked headers of a request whose body is worth reading. */
+    private record Head(String event, String deliveryId, String signature) {
     }
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         ServerHttpObservationFilter.findObservationContext(request).ifPresent(context -> context.setPathPattern(PATH));
         try {
-            receive(request, response);
+            Head head = head(request);
+            RequestBody body = new RequestBody(request.getContentLengthLong(), maxBodySize, budget);
+            readBody(request, response, head, body);
         } catch (WebhookRejection rejection) {
-            log.warn("delivery {} event {}: refused {} {}: {}", request.getHeader(DELIVERY), request.getHeader(EVENT),
-                    rejection.status().value(), rejection.error(), rejection.logMessage());
-            metrics.delivery(request.getHeader(EVENT), "refused_" + rejection.error());
-            answer(response, rejection.status(), error(rejection.error(), rejection.getMessage(), request));
-        } catch (CannotCreateTransactionException | DataAccessResourceFailureException | TransientDataAccessException
-                | RecoverableDataAccessException e) {
-            log.error("delivery {} event {}: database unavailable, answered 503: {}", request.getHeader(DELIVERY),
-                    request.getHeader(EVENT), e.toString());
-            metrics.delivery(request.getHeader(EVENT), "refused_database_unavailable");
-            response.setHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
-            answer(response, HttpStatus.SERVICE_UNAVAILABLE,
-                    error("database_unavailable", "the delivery could not be stored; redeliver it later", request));
+            refuse(request, response, null, rejection);
         }
     }
 
-    private void receive(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    /** Headers, then the signature's form: a request without a well-formed signature is refused before its body. */
+    private Head head(HttpServletRequest request) {
         String event = requiredHeader(request, EVENT, 50);
         String deliveryId = requiredHeader(request, DELIVERY, 100);
-        byte[] body = RequestBody.read(request.getInputStream(), request.getContentLengthLong(), maxBodySize);
-        String signature = verified(request.getHeader(SIGNATURE), body);
-        boolean form = RequestBody.isForm(request.getContentType());
-        String json = RequestBody.json(body, form);
-        // Parsed from the bytes when they are the JSON (Jackson's byte parser is the faster one), else the form field.
-        EventIntent intent = events.interpret(event, form ? parse(json) : parse(body));
-        DeliveryOutcome outcome = deliveries.receive(
-                new IncomingDelivery(deliveryId, event, signature, json, intent, Instant.now()));
-        metrics.delivery(event, outcome.name());
-        answer(response, status(event, outcome), answer(outcome));
+        String signature = request.getHeader(SIGNATURE);
+        SignatureVerifier.Match refused = verifier.precheck(signature);
+        if (refused != null) {
+            metrics.signature(refused);
+            throw invalidSignature(refused);
+        }
+        return new Head(event, deliveryId, signature.trim());
+    }
+
+    /** Reads the body without holding a thread while waiting for it (see {@link BodyReader}), then answers. */
+    private void readBody(HttpServletRequest request, HttpServletResponse response, Head head, RequestBody body)
+            throws IOException {
+        AsyncContext async = request.startAsync(request, response);
+        async.setTimeout(asyncTimeoutMillis);
+        BodyReader.start(async, body, bodyTimeout, new BodyReader.Outcome() {
+            @Override
+            public void read(RequestBody complete) throws IOException {
+                try {
+                    receive(request, response, head, complete);
+                } finally {
+                    async.complete();
+                }
+            }
+
+            @Override
+            public void refused(WebhookRejection rejection) throws IOException {
+                try {
+                    response.setHeader(HttpHeaders.CONNECTION, "close"); // the rest of the body is not wanted
+                    refuse(request, response, null, rejection);
+                } finally {
+                    async.complete();
+                }
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                log.debug("delivery {}: the connection failed while its body was read: {}",
+                        RefusalLog.printable(head.deliveryId()), cause.toString());
+                async.complete();
+            }
+        });
+    }
+
+    /** The whole body is here: verify, parse, store, answer. */
+    private void receive(HttpServletRequest request, HttpServletResponse response, Head head, RequestBody body)
+            throws IOException {
+        String event = head.event();
+        try {
+            verify(head.signature(), body);
+            boolean form = RequestBody.isForm(request.getContentType());
+            String json = body.json(form);
+            // Parsed from the bytes when they are the JSON (Jackson's byte parser is the faster one), else the form field.
+            EventIntent intent = events.interpret(event, form ? parse(json) : parse(body));
+            DeliveryOutcome outcome = deliveries.receive(
+                    new IncomingDelivery(head.deliveryId(), event, head.signature(), json, intent, Instant.now()));
+            metrics.delivery(event, outcome);
+            answer(response, status(event, outcome), answer(outcome));
+        } catch (WebhookRejection rejection) {
+            refuse(request, response, rejection.refusal() == Refusal.INVALID_SIGNATURE ? null : event, rejection);
+        } catch (CannotCreateTransactionException | DataAccessResourceFailureException | TransientDataAccessException
+                | RecoverableDataAccessException e) {
+            refusals.databaseUnavailable(head.deliveryId(), event, e);
+            refuse(request, response, event, new WebhookRejection(Refusal.DATABASE_UNAVAILABLE,
+                    "the delivery could not be stored; redeliver it later"), false);
+        }
+    }
+
+    private void refuse(HttpServletRequest request, HttpServletResponse response, String verifiedEvent,
+            WebhookRejection rejection) throws IOException {
+        refuse(request, response, verifiedEvent, rejection, true);
+    }
+
+    /** Answers a refusal; {@code verifiedEvent} is the event when the signature matched, else null. */
+    private void refuse(HttpServletRequest request, HttpServletResponse response, String verifiedEvent,
+            WebhookRejection rejection, boolean logIt) throws IOException {
+        if (logIt) {
+            refusals.refused(request.getHeader(DELIVERY), request.getHeader(EVENT), rejection);
+        }
+        metrics.refused(verifiedEvent, rejection.refusal());
+        if (rejection.refusal().retryLater()) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
+        }
+        answer(response, rejection.status(), error(rejection.error(), rejection.getMessage(), request));
     }
 
     private static String requiredHeader(HttpServletRequest request, String name, int maxLength) {
         String value = request.getHeader(name);
         if (value == null || value.isBlank()) {
-            throw new WebhookRejection(HttpStatus.BAD_REQUEST, "missing_header", name + " header is required");
+            throw new WebhookRejection(Refusal.MISSING_HEADER, name + " header is required");
         }
         if (value.length() > maxLength) {
-            throw new WebhookRejection(HttpStatus.BAD_REQUEST, "invalid_header",
-                    name + " header is longer than " + maxLength + " characters");
+            throw new WebhookRejection(Refusal.INVALID_HEADER, name + " header is longer than " + maxLength + " characters");
         }
         return value.trim();
     }
 
-    private String verified(String signature, byte[] body) {
-        SignatureVerifier.Match match = verifier.verify(signature, body);
+    private void verify(String signature, RequestBody body) {
+        SignatureVerifier.Match match = verifier.verify(signature, body.bytes(), body.length());
         metrics.signature(match);
         if (!match.valid()) {
-            throw new WebhookRejection(HttpStatus.UNAUTHORIZED, "invalid_signature", SIGNATURE + switch (match) {
-                case MISSING -> " header is missing";
-                case MALFORMED -> " is not sha256=<64 hex digits>";
-                default -> " does not match the body";
-            });
+            throw invalidSignature(match);
         }
-        return signature.trim();
+    }
+
+    private static WebhookRejection invalidSignature(SignatureVerifier.Match match) {
+        return new WebhookRejection(Refusal.INVALID_SIGNATURE, SIGNATURE + switch (match) {
+            case MISSING -> " header is missing";
+            case MALFORMED -> " is not sha256=<64 hex digits>";
+            default -> " does not match the body";
+        });
     }
 
     private static JsonNode parse(String json) {
         return parse(() -> JSON.readTree(json));
     }
 
-    private static JsonNode parse(byte[] json) {
-        return parse(() -> JSON.readTree(json));
+    private static JsonNode parse(RequestBody body) {
+        return parse(() -> JSON.readTree(body.bytes(), 0, body.length()));
     }
 
     private static JsonNode parse(Supplier<JsonNode> reader) {
         try {
             JsonNode node = reader.get();
             if (node == null || node.isMissingNode()) {
-                throw new WebhookRejection(HttpStatus.BAD_REQUEST, "invalid_json", "body is empty");
+                throw new WebhookRejection(Refusal.INVALID_JSON, "body is empty");
             }
             return node;
         } catch (JacksonException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new WebhookRejection(HttpStatus.BAD_REQUEST, "invalid_json",
+            throw new WebhookRejection(Refusal.INVALID_JSON,
                     "body is not valid JSON" + where + ": " + e.getOriginalMessage(), "body is not valid JSON" + where);
         }
     }
@@ -182,7 +272,7 @@ final class WebhookServlet extends HttpServlet {
         field(json, "error", error).append(',');
         field(json, "message", message);
         String deliveryId = request.getHeader(DELIVERY);
-        if (deliveryId != null) {
+        if (deliveryId != null && deliveryId.length() <= 100) {
             field(json.append(','), "deliveryId", deliveryId);
         }
         return json.append('}').toString();

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -23,6 +24,7 @@ import dev.forgesync.ingest.SyncRequestsTopic;
 import dev.forgesync.ingest.WebhookClient;
 import dev.forgesync.testsupport.TestKafka;
 import dev.forgesync.testsupport.Webhooks;
+import io.micrometer.core.instrument.MeterRegistry;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class WebhookEndpointIT {
@@ -36,6 +38,9 @@ class WebhookEndpointIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    MeterRegistry meters;
 
     private WebhookClient client;
 
@@ -307,6 +312,19 @@ class WebhookEndpointIT {
         assertThat(row.processingError()).contains("repository deleted on GitHub");
         assertThat(Rows.repositoryByGithubId(githubIdOf(star)).orElseThrow().metadata()).contains("sync_stopped");
         assertThat(SyncRequestsTopic.forDelivery(TestKafka.bootstrapServers(), delivery.deliveryId())).isEmpty();
+    }
+
+    @Test
+    void unsignedRequestsWithDistinctEventNamesLeaveAFewMeterSeries() {
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        int seriesBefore = meters.getMeters().size();
+        for (int i = 0; i < 5_000; i++) {
+            Map<String, String> headers = Map.of("X-GitHub-Event", "evil-" + i, "X-GitHub-Delivery", "d-" + i);
+            assertThat(client.post(headers, body, "application/json").status()).isEqualTo(401);
+        }
+
+        assertThat(meters.find("forgesync.webhook.deliveries").counters()).hasSizeLessThan(20);
+        assertThat(meters.getMeters().size() - seriesBefore).as("new series of any meter").isLessThan(20);
     }
 
     @Test
