@@ -102,7 +102,7 @@ final class WebhookServlet extends HttpServlet {
             RequestBody body = new RequestBody(request.getContentLengthLong(), maxBodySize, budget);
             readBody(request, response, head, body);
         } catch (WebhookRejection rejection) {
-            refuse(request, response, null, rejection);
+            refuseBeforeTheBody(request, response, rejection);
         }
     }
 
@@ -122,35 +122,50 @@ final class WebhookServlet extends HttpServlet {
     /** Reads the body without holding a thread while waiting for it (see {@link BodyReader}), then answers. */
     private void readBody(HttpServletRequest request, HttpServletResponse response, Head head, RequestBody body)
             throws IOException {
-        AsyncContext async = request.startAsync(request, response);
-        async.setTimeout(asyncTimeoutMillis);
-        BodyReader.start(async, body, bodyTimeout, new BodyReader.Outcome() {
+        BodyReader.read(startAsync(request, response), body, bodyTimeout, new BodyReader.Outcome() {
             @Override
             public void read(RequestBody complete) throws IOException {
-                try {
-                    receive(request, response, head, complete);
-                } finally {
-                    async.complete();
-                }
+                receive(request, response, head, complete);
             }
 
             @Override
             public void refused(WebhookRejection rejection) throws IOException {
-                try {
-                    response.setHeader(HttpHeaders.CONNECTION, "close"); // the rest of the body is not wanted
-                    refuse(request, response, null, rejection);
-                } finally {
-                    async.complete();
-                }
-            }
-
-            @Override
-            public void failed(Throwable cause) {
-                log.debug("delivery {}: the connection failed while its body was read: {}",
-                        RefusalLog.printable(head.deliveryId()), cause.toString());
-                async.complete();
+                refuseBeforeTheRest(request, response, rejection);
             }
         });
+    }
+
+    /**
+     * Refused from its headers: answered at once, and a body on its way is read into nothing without holding a
+     * thread (left to Tomcat, a blocked thread would swallow it, as slowly as the client sends it).
+     */
+    private void refuseBeforeTheBody(HttpServletRequest request, HttpServletResponse response,
+            WebhookRejection rejection) throws IOException {
+        if (request.getContentLengthLong() == 0) {
+            refuse(request, response, null, rejection);
+            return;
+        }
+        refuseBeforeTheRest(request, response, rejection);
+        BodyReader.drain(startAsync(request, response), bodyTimeout);
+    }
+
+    /**
+     * Answers while the rest of the body is still to be read into nothing: sent at once, without a Content-Length
+     * (Tomcat closes the request's input once an answer of announced length is complete), and the connection closes
+     * afterwards (a refused client is owed no keep-alive).
+     */
+    private void refuseBeforeTheRest(HttpServletRequest request, HttpServletResponse response,
+            WebhookRejection rejection) throws IOException {
+        response.setHeader(HttpHeaders.CONNECTION, "close");
+        refusals.refused(request.getHeader(DELIVERY), request.getHeader(EVENT), rejection);
+        answerRefusal(request, response, null, rejection, false);
+        response.flushBuffer();
+    }
+
+    private AsyncContext startAsync(HttpServletRequest request, HttpServletResponse response) {
+        AsyncContext async = request.startAsync(request, response);
+        async.setTimeout(asyncTimeoutMillis);
+        return async;
     }
 
     /** The whole body is here: verify, parse, store, answer. */
@@ -172,27 +187,25 @@ final class WebhookServlet extends HttpServlet {
         } catch (CannotCreateTransactionException | DataAccessResourceFailureException | TransientDataAccessException
                 | RecoverableDataAccessException e) {
             refusals.databaseUnavailable(head.deliveryId(), event, e);
-            refuse(request, response, event, new WebhookRejection(Refusal.DATABASE_UNAVAILABLE,
-                    "the delivery could not be stored; redeliver it later"), false);
+            answerRefusal(request, response, event, new WebhookRejection(Refusal.DATABASE_UNAVAILABLE,
+                    "the delivery could not be stored; redeliver it later"), true);
         }
     }
 
+    /** Logs (rate-limited), counts and answers a refusal; {@code verifiedEvent}: the event if the signature matched. */
     private void refuse(HttpServletRequest request, HttpServletResponse response, String verifiedEvent,
             WebhookRejection rejection) throws IOException {
-        refuse(request, response, verifiedEvent, rejection, true);
+        refusals.refused(request.getHeader(DELIVERY), request.getHeader(EVENT), rejection);
+        answerRefusal(request, response, verifiedEvent, rejection, true);
     }
 
-    /** Answers a refusal; {@code verifiedEvent} is the event when the signature matched, else null. */
-    private void refuse(HttpServletRequest request, HttpServletResponse response, String verifiedEvent,
-            WebhookRejection rejection, boolean logIt) throws IOException {
-        if (logIt) {
-            refusals.refused(request.getHeader(DELIVERY), request.getHeader(EVENT), rejection);
-        }
+    private void answerRefusal(HttpServletRequest request, HttpServletResponse response, String verifiedEvent,
+            WebhookRejection rejection, boolean withLength) throws IOException {
         metrics.refused(verifiedEvent, rejection.refusal());
         if (rejection.refusal().retryLater()) {
             response.setHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
         }
-        answer(response, rejection.status(), error(rejection.error(), rejection.getMessage(), request));
+        answer(response, rejection.status(), error(rejection.error(), rejection.getMessage(), request), withLength);
     }
 
     private static String requiredHeader(HttpServletRequest request, String name, int maxLength) {
@@ -285,10 +298,17 @@ final class WebhookServlet extends HttpServlet {
     }
 
     private static void answer(HttpServletResponse response, HttpStatus status, String json) throws IOException {
+        answer(response, status, json, true);
+    }
+
+    private static void answer(HttpServletResponse response, HttpStatus status, String json, boolean withLength)
+            throws IOException {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setContentLength(bytes.length);
+        if (withLength) {
+            response.setContentLength(bytes.length);
+        }
         response.getOutputStream().write(bytes);
     }
 }
