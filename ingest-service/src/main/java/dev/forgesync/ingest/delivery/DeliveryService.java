@@ -350,25 +350,10 @@ public class DeliveryService implements DisposableBean {
     }
 
     /**
-     * A delivery waiting for its batch's commit. Equal only to itself (a record would compare the delivery's
-     * fields): {@link #withdraw} must remove this entry, never a twin with the same delivery id.
+     * A delivery waiting for its batch's commit. Its equality includes the future's (identity), so
+     * {@link #withdraw} removes this very entry, never a twin with the same delivery id.
      */
-    private static final class Queued {
-        private final IncomingDelivery delivery;
-        private final CompletableFuture<DeliveryOutcome> answer;
-
-        Queued(IncomingDelivery delivery, CompletableFuture<DeliveryOutcome> answer) {
-            this.delivery = delivery;
-            this.answer = answer;
-        }
-
-        IncomingDelivery delivery() {
-            return delivery;
-        }
-
-        CompletableFuture<DeliveryOutcome> answer() {
-            return answer;
-        }
+    private record Queued(IncomingDelivery delivery, CompletableFuture<DeliveryOutcome> answer) {
     }
 
     /** What a new delivery does: its row's repository and processing error, and its outcome. */
