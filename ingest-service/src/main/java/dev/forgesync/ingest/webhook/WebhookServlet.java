@@ -1,7 +1,6 @@
 package dev.forgesync.ingest.webhook;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
@@ -17,8 +16,6 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.filter.ServerHttpObservationFilter;
 
@@ -28,7 +25,6 @@ import dev.forgesync.ingest.delivery.IncomingDelivery;
 import dev.forgesync.ingest.github.EventIntent;
 import dev.forgesync.ingest.github.GithubEvents;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -181,7 +177,7 @@ final class WebhookServlet extends HttpServlet {
             DeliveryOutcome outcome = deliveries.receive(
                     new IncomingDelivery(head.deliveryId(), event, head.signature(), json, intent, Instant.now()));
             metrics.delivery(event, outcome);
-            answer(response, status(event, outcome), answer(outcome));
+            WebhookAnswers.write(response, WebhookAnswers.status(event, outcome), WebhookAnswers.of(outcome), true);
         } catch (WebhookRejection rejection) {
             refuse(request, response, rejection.refusal() == Refusal.INVALID_SIGNATURE ? null : event, rejection);
         } catch (CannotCreateTransactionException | DataAccessResourceFailureException | TransientDataAccessException
@@ -205,7 +201,8 @@ final class WebhookServlet extends HttpServlet {
         if (rejection.refusal().retryLater()) {
             response.setHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
         }
-        answer(response, rejection.status(), error(rejection.error(), rejection.getMessage(), request), withLength);
+        WebhookAnswers.write(response, rejection.status(),
+                WebhookAnswers.error(rejection.error(), rejection.getMessage(), request.getHeader(DELIVERY)), withLength);
     }
 
     private static String requiredHeader(HttpServletRequest request, String name, int maxLength) {
@@ -256,59 +253,5 @@ final class WebhookServlet extends HttpServlet {
             throw new WebhookRejection(Refusal.INVALID_JSON,
                     "body is not valid JSON" + where + ": " + e.getOriginalMessage(), "body is not valid JSON" + where);
         }
-    }
-
-    private static HttpStatus status(String event, DeliveryOutcome outcome) {
-        if (outcome instanceof DeliveryOutcome.Duplicate || "ping".equals(event)) {
-            return HttpStatus.OK;
-        }
-        return HttpStatus.ACCEPTED;
-    }
-
-    /** {@code {"deliveryId":..,"outcome":..[,"reason":..][,"repositoryId":..]}}, written without a mapper. */
-    private static String answer(DeliveryOutcome outcome) {
-        StringBuilder json = new StringBuilder(128).append('{');
-        field(json, "deliveryId", outcome.deliveryId()).append(',');
-        field(json, "outcome", outcome.name());
-        if (outcome.reason() != null) {
-            field(json.append(','), "reason", outcome.reason());
-        }
-        if (outcome instanceof DeliveryOutcome.Accepted accepted) {
-            json.append(",\"repositoryId\":").append(accepted.repositoryId());
-        }
-        return json.append('}').toString();
-    }
-
-    /** {@code {"error":..,"message":..[,"deliveryId":..]}}. */
-    private static String error(String error, String message, HttpServletRequest request) {
-        StringBuilder json = new StringBuilder(160).append('{');
-        field(json, "error", error).append(',');
-        field(json, "message", message);
-        String deliveryId = request.getHeader(DELIVERY);
-        if (deliveryId != null && deliveryId.length() <= 100) {
-            field(json.append(','), "deliveryId", deliveryId);
-        }
-        return json.append('}').toString();
-    }
-
-    private static StringBuilder field(StringBuilder json, String name, String value) {
-        json.append('"').append(name).append("\":\"");
-        JsonStringEncoder.getInstance().quoteAsString(value, json);
-        return json.append('"');
-    }
-
-    private static void answer(HttpServletResponse response, HttpStatus status, String json) throws IOException {
-        answer(response, status, json, true);
-    }
-
-    private static void answer(HttpServletResponse response, HttpStatus status, String json, boolean withLength)
-            throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        if (withLength) {
-            response.setContentLength(bytes.length);
-        }
-        response.getOutputStream().write(bytes);
     }
 }
