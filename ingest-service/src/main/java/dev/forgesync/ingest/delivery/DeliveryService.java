@@ -111,9 +111,11 @@ public class DeliveryService implements DisposableBean {
             return queued.answer().get(properties.timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new QueryTimeoutException("the delivery was not committed within " + properties.timeout()
-                    + "; a redelivery finds it if it was committed later");
+                    + (withdraw(queued) ? " and was withdrawn: it is not stored"
+                            : "; a redelivery finds it if it was committed later"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            withdraw(queued);
             throw new TransientDataAccessResourceException("interrupted while the delivery was stored", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
@@ -121,6 +123,18 @@ public class DeliveryService implements DisposableBean {
             }
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    /**
+     * The request gives up (it is answered 503): a delivery no writer has taken yet leaves the queue with it. So the
+     * queue holds only deliveries someone waits for, and the payloads in it are bounded by the requests in flight
+     * (whose bodies the endpoint's budget bounds), not kept alive by requests long gone when the database is slow.
+     * The 503 then means what it says, not stored, and GitHub's redelivery is stored as new; storing it anyway would
+     * be work for a database that is already behind, for an answer nobody reads. A delivery a writer has taken is
+     * stored with its batch, and the redelivery is then answered 200 duplicate.
+     */
+    private boolean withdraw(Queued queued) {
+        return queue.remove(queued);
     }
 
     // ---- writer threads ----
@@ -335,7 +349,10 @@ public class DeliveryService implements DisposableBean {
         }
     }
 
-    /** A delivery waiting for its batch's commit. */
+    /**
+     * A delivery waiting for its batch's commit. Its equality includes the future's (identity), so
+     * {@link #withdraw} removes this very entry, never a twin with the same delivery id.
+     */
     private record Queued(IncomingDelivery delivery, CompletableFuture<DeliveryOutcome> answer) {
     }
 

@@ -17,10 +17,13 @@ final class OpsParams {
     private OpsParams() {
     }
 
-    /** A page of a list: {@code page} from 0, {@code size} from 1 to the configured maximum. */
+    /**
+     * A page of a list: {@code page} from 0, {@code size} from 1 to the configured maximum. The offset is a long:
+     * the largest page (1,000,000) times a configured maximum size above 2,147 does not fit an int.
+     */
     record PageRequest(int page, int size) {
-        int offset() {
-            return page * size;
+        long offset() {
+            return (long) page * size;
         }
     }
 

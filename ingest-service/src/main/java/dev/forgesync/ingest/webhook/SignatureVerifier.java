@@ -36,18 +36,32 @@ final class SignatureVerifier {
         this.previous = previousSecret == null || previousSecret.isBlank() ? null : macs(key(previousSecret));
     }
 
-    Match verify(String header, byte[] body) {
+    /**
+     * What the header alone tells: {@code MISSING}, {@code MALFORMED}, or null when it is a well-formed signature
+     * worth reading the body for. A request without one is refused before a byte of its body is read.
+     */
+    Match precheck(String header) {
         if (header == null || header.isBlank()) {
             return Match.MISSING;
         }
-        byte[] given = decode(header.trim());
-        if (given == null) {
-            return Match.MALFORMED;
+        return decode(header.trim()) == null ? Match.MALFORMED : null;
+    }
+
+    Match verify(String header, byte[] body) {
+        return verify(header, body, body.length);
+    }
+
+    /** Checks the signature over the first {@code length} bytes of {@code body}. */
+    Match verify(String header, byte[] body, int length) {
+        Match refused = precheck(header);
+        if (refused != null) {
+            return refused;
         }
-        if (MessageDigest.isEqual(given, hmac(current, body))) {
+        byte[] given = decode(header.trim());
+        if (MessageDigest.isEqual(given, hmac(current, body, length))) {
             return Match.CURRENT;
         }
-        if (previous != null && MessageDigest.isEqual(given, hmac(previous, body))) {
+        if (previous != null && MessageDigest.isEqual(given, hmac(previous, body, length))) {
             return Match.PREVIOUS;
         }
         return Match.MISMATCH;
@@ -64,8 +78,10 @@ final class SignatureVerifier {
         }
     }
 
-    private static byte[] hmac(ThreadLocal<Mac> mac, byte[] body) {
-        return mac.get().doFinal(body);
+    private static byte[] hmac(ThreadLocal<Mac> mac, byte[] body, int length) {
+        Mac hmac = mac.get();
+        hmac.update(body, 0, length);
+        return hmac.doFinal();
     }
 
     private static ThreadLocal<Mac> macs(SecretKeySpec key) {

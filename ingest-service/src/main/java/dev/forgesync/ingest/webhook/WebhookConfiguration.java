@@ -16,6 +16,13 @@ class WebhookConfiguration {
     }
 
     @Bean
+    BodyBudget bodyBudget(WebhookProperties properties, WebhookMetrics metrics) {
+        BodyBudget budget = new BodyBudget(properties.maxBodyBytesInFlight().toBytes());
+        metrics.bodyBytes(budget);
+        return budget;
+    }
+
+    @Bean
     GithubEvents githubEvents(WebhookProperties properties) {
         return new GithubEvents(properties.starDeleted());
     }

@@ -2,23 +2,25 @@ package dev.forgesync.ingest.webhook;
 
 import org.springframework.http.HttpStatus;
 
-/** A refused delivery: the status, a stable error code and a message safe to return and log (never the payload). */
+/** A refused delivery: why, and a message safe to return and log (never the payload). */
 final class WebhookRejection extends RuntimeException {
 
-    private final HttpStatus status;
-    private final String error;
+    private final Refusal refusal;
     private final String logMessage;
 
-    WebhookRejection(HttpStatus status, String error, String message) {
-        this(status, error, message, message);
+    WebhookRejection(Refusal refusal, String message) {
+        this(refusal, message, message);
     }
 
     /** With a {@code logMessage} for the log line when {@code message} may quote the payload. */
-    WebhookRejection(HttpStatus status, String error, String message, String logMessage) {
+    WebhookRejection(Refusal refusal, String message, String logMessage) {
         super(message, null, false, false);
-        this.status = status;
-        this.error = error;
+        this.refusal = refusal;
         this.logMessage = logMessage;
+    }
+
+    Refusal refusal() {
+        return refusal;
     }
 
     String logMessage() {
@@ -26,10 +28,10 @@ final class WebhookRejection extends RuntimeException {
     }
 
     HttpStatus status() {
-        return status;
+        return refusal.status();
     }
 
     String error() {
-        return error;
+        return refusal.code();
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -24,6 +25,7 @@ import dev.forgesync.ingest.SyncRequestsTopic;
 import dev.forgesync.ingest.WebhookClient;
 import dev.forgesync.testsupport.TestKafka;
 import dev.forgesync.testsupport.Webhooks;
+import io.micrometer.core.instrument.MeterRegistry;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class WebhookEndpointIT {
@@ -40,6 +42,9 @@ class WebhookEndpointIT {
 
     @LocalManagementPort
     int managementPort;
+
+    @Autowired
+    MeterRegistry meters;
 
     private WebhookClient client;
 
@@ -311,6 +316,19 @@ class WebhookEndpointIT {
         assertThat(row.processingError()).contains("repository deleted on GitHub");
         assertThat(Rows.repositoryByGithubId(githubIdOf(star)).orElseThrow().metadata()).contains("sync_stopped");
         assertThat(SyncRequestsTopic.forDelivery(TestKafka.bootstrapServers(), delivery.deliveryId())).isEmpty();
+    }
+
+    @Test
+    void unsignedRequestsWithDistinctEventNamesLeaveAFewMeterSeries() {
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        int seriesBefore = meters.getMeters().size();
+        for (int i = 0; i < 5_000; i++) {
+            Map<String, String> headers = Map.of("X-GitHub-Event", "evil-" + i, "X-GitHub-Delivery", "d-" + i);
+            assertThat(client.post(headers, body, "application/json").status()).isEqualTo(401);
+        }
+
+        assertThat(meters.find("forgesync.webhook.deliveries").counters()).hasSizeLessThan(20);
+        assertThat(meters.getMeters().size() - seriesBefore).as("new series of any meter").isLessThan(20);
     }
 
     @Test
