@@ -24,7 +24,7 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * Sends sync requests to {@code forgesync.sync-requests}. Two callers: request threads after their commit
- * ({@link #publishAfterCommit}, fire and forget on a bounded executor so an HTTP answer never waits for Kafka), and
+ * ({@link #publishAllAfterCommit}, fire and forget on a bounded executor so an HTTP answer never waits for Kafka), and
  * the relay ({@link #send}, which waits for the acks itself). Kafka types stay in this package.
  */
 @Component
@@ -35,6 +35,7 @@ public class SyncRequestPublisher implements DisposableBean {
     private final KafkaTemplate<String, byte[]> kafka;
     private final PublishedMarker marker;
     private final Duration brokerDownBackoff;
+    private final long handOverNanos;
     private final ThreadPoolExecutor executor;
     private final Timer lag;
     private final Counter failures;
@@ -46,6 +47,7 @@ public class SyncRequestPublisher implements DisposableBean {
         this.kafka = kafka;
         this.marker = new PublishedMarker(published);
         this.brokerDownBackoff = properties.brokerDownBackoff();
+        this.handOverNanos = properties.handOver().toNanos();
         this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(properties.queueCapacity()), r -> new Thread(r, "sync-request-publisher"),
                 (task, pool) -> deferredTask(task));
@@ -58,38 +60,51 @@ public class SyncRequestPublisher implements DisposableBean {
                 .register(meters);
     }
 
-    /** Publishes after the row's commit and marks it processed on the ack; failures are left to the relay. */
-    public void publishAfterCommit(PendingPublication pending) {
-        publishAllAfterCommit(List.of(pending));
-    }
-
-    /** {@link #publishAfterCommit} for the accepted deliveries of one commit, as one task of the publisher thread. */
-    public void publishAllAfterCommit(List<PendingPublication> pendings) {
+    /**
+     * Publishes the accepted requests of one commit after it, as one task of the publisher thread, and marks each row
+     * processed on its ack; failures are left to the relay. {@code startedNanos} is {@link System#nanoTime()} taken
+     * before the transaction began: a request the thread gets to later than {@code forgesync.publish.hand-over} after
+     * it (or while the broker is known to be down) is left to the relay instead, so the relay, which takes rows older
+     * than its grace, never publishes a request this task is about to send.
+     */
+    public void publishAllAfterCommit(List<PendingPublication> pendings, long startedNanos) {
         if (brokerRecentlyFailed()) {
             deferred.increment(pendings.size());
             return;
         }
-        executor.execute(new PublishTask(pendings));
+        executor.execute(new PublishTask(pendings, startedNanos));
     }
 
-    /** Sends each request and marks its row processed on the ack; a rejected task counts its requests deferred. */
+    /** Sends each request not handed over yet and marks its row processed on the ack. */
     private final class PublishTask implements Runnable {
 
         private final List<PendingPublication> pendings;
+        private final long startedNanos;
 
-        PublishTask(List<PendingPublication> pendings) {
+        PublishTask(List<PendingPublication> pendings, long startedNanos) {
             this.pendings = pendings;
+            this.startedNanos = startedNanos;
         }
 
         @Override
         public void run() {
-            for (PendingPublication pending : pendings) {
+            for (int i = 0; i < pendings.size(); i++) {
+                if (handedOver()) {
+                    deferred.increment(pendings.size() - i);
+                    return;
+                }
+                PendingPublication pending = pendings.get(i);
                 send(pending).thenAccept(acked -> {
                     if (acked) {
                         marker.acknowledged(pending.eventRowId());
                     }
                 });
             }
+        }
+
+        /** Checked before each send, when it happens: the relay may own these rows by now. */
+        private boolean handedOver() {
+            return brokerRecentlyFailed() || System.nanoTime() - startedNanos > handOverNanos;
         }
     }
 

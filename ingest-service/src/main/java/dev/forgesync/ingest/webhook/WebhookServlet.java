@@ -1,7 +1,6 @@
 package dev.forgesync.ingest.webhook;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
@@ -102,7 +101,7 @@ final class WebhookServlet extends HttpServlet {
         // Parsed from the bytes when they are the JSON (Jackson's byte parser is the faster one), else the form field.
         EventIntent intent = events.interpret(event, form ? parse(json) : parse(body));
         DeliveryOutcome outcome = deliveries.receive(
-                new IncomingDelivery(deliveryId, event, signature, json, intent, Instant.now()));
+                new IncomingDelivery(deliveryId, event, signature, json, intent));
         metrics.delivery(event, outcome.name());
         answer(response, status(event, outcome), answer(outcome));
     }
