@@ -14,8 +14,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param brokerDownBackoff after a failed publish, how long request threads leave publishing to the relay
  * @param queueCapacity     after-commit publishes waiting for the publisher thread; beyond it the relay takes over
  * @param handOver          an after-commit publish not sent within this time of its transaction's start is left to
- *                          the relay, checked when the publisher thread gets to it; shorter than
- *                          {@code forgesync.relay.grace}, so a request is never sent by both
+ *                          the relay, checked when the publisher thread gets to it; with the producer's
+ *                          delivery.timeout.ms shorter than {@code forgesync.relay.grace}, so a request is never
+ *                          sent by both
  */
 @ConfigurationProperties("forgesync.publish")
 public record PublishProperties(
@@ -24,7 +25,7 @@ public record PublishProperties(
         @DefaultValue("14d") Duration retention,
         @DefaultValue("5s") Duration brokerDownBackoff,
         @DefaultValue("10000") int queueCapacity,
-        @DefaultValue("5s") Duration handOver) {
+        @DefaultValue("3s") Duration handOver) {
 
     public PublishProperties {
         if (partitions < 1 || replicationFactor < 1 || queueCapacity < 1) {

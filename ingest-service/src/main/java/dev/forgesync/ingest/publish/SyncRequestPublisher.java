@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -36,6 +38,8 @@ public class SyncRequestPublisher implements DisposableBean {
     private final PublishedMarker marker;
     private final Duration brokerDownBackoff;
     private final long handOverNanos;
+    /** Rows of after-commit publishes sent and not yet marked processed: the relay leaves them alone. */
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final ThreadPoolExecutor executor;
     private final Timer lag;
     private final Counter failures;
@@ -45,7 +49,7 @@ public class SyncRequestPublisher implements DisposableBean {
     SyncRequestPublisher(KafkaTemplate<String, byte[]> kafka, PublishedEvents published, PublishProperties properties,
             MeterRegistry meters) {
         this.kafka = kafka;
-        this.marker = new PublishedMarker(published);
+        this.marker = new PublishedMarker(published, inFlight::removeAll);
         this.brokerDownBackoff = properties.brokerDownBackoff();
         this.handOverNanos = properties.handOver().toNanos();
         this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
@@ -94,9 +98,12 @@ public class SyncRequestPublisher implements DisposableBean {
                     return;
                 }
                 PendingPublication pending = pendings.get(i);
+                inFlight.add(pending.eventRowId());
                 send(pending).thenAccept(acked -> {
                     if (acked) {
                         marker.acknowledged(pending.eventRowId());
+                    } else {
+                        inFlight.remove(pending.eventRowId());
                     }
                 });
             }
@@ -120,6 +127,14 @@ public class SyncRequestPublisher implements DisposableBean {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(acknowledged(pending, e));
         }
+    }
+
+    /**
+     * True while an after-commit publish of this row is between its send and its row's mark: the relay must not send
+     * it too, even when the send takes longer than the relay's grace.
+     */
+    public boolean inFlight(long eventRowId) {
+        return inFlight.contains(eventRowId);
     }
 
     /** True when a publish failed within the broker-down back-off: callers leave work to the relay. */
