@@ -67,7 +67,8 @@ class RegistryIT {
             CompletableFuture<WebhookClient.Answer> posted = CompletableFuture.supplyAsync(() -> client.post(push));
             await().atMost(Duration.ofSeconds(10)).until(() -> Rows.jdbc().sql("""
                     SELECT COUNT(*) FROM pg_stat_activity
-                    WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE repositories SET sync_status = ''pending''%'""")
+                    WHERE datname = current_database() AND wait_event_type = 'Lock'
+                      AND query LIKE 'UPDATE repositories SET sync_status = ''pending''%'""")
                     .query(Long.class).single() == 1);
             archive.commit();
             answer = posted.get(15, TimeUnit.SECONDS);

@@ -37,11 +37,13 @@ class RelayBesideRetentionIT {
             lock.createStatement().execute("LOCK TABLE sync_logs IN ACCESS EXCLUSIVE MODE");
             await().atMost(Duration.ofSeconds(15)).until(() -> jdbc.sql("""
                     SELECT COUNT(*) FROM pg_stat_activity
-                    WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM sync_logs%'""")
+                    WHERE datname = current_database() AND wait_event_type = 'Lock'
+                      AND query LIKE 'DELETE FROM sync_logs%'""")
                     .query(Long.class).single() == 1);
             String deliveryId = unprocessedEvent();
 
-            await().atMost(Duration.ofSeconds(15)).until(() -> jdbc.sql(
+            // Well within the 10 s socket timeout that would end the stuck retention statement by itself.
+            await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.sql(
                     "SELECT processed FROM webhook_events WHERE event_id = :id").param("id", deliveryId)
                     .query(Boolean.class).single());
         }
