@@ -159,7 +159,8 @@ public class DeliveryService implements DisposableBean {
         if (StoreFailures.unavailable(failure)) {
             batch.forEach(queued -> queued.answer().completeExceptionally(failure));
         } else if (batch.size() > 1) {
-            log.warn("a batch of {} deliveries failed, storing them one at a time: {}", batch.size(), failure.toString());
+            log.warn("a batch of {} deliveries failed, storing them one at a time: {}", batch.size(),
+                    failure.toString());
             batch.forEach(queued -> store(List.of(queued)));
         } else if (StoreFailures.refusedPayload(failure)) {
             storeRefused(batch.get(0), failure);
@@ -214,7 +215,7 @@ public class DeliveryService implements DisposableBean {
      */
     private void notStored(Queued queued, RuntimeException failure) {
         IncomingDelivery delivery = queued.delivery();
-        log.error("delivery {} event {}: could not be stored, answered 503: {}", delivery.deliveryId(),
+        log.warn("delivery {} event {}: could not be stored, answered 503: {}", delivery.deliveryId(),
                 delivery.event(), StoreFailures.databaseReason(failure), failure);
         queued.answer().completeExceptionally(new TransientDataAccessResourceException(
                 "the delivery could not be stored: " + StoreFailures.databaseReason(failure), failure));
@@ -236,7 +237,8 @@ public class DeliveryService implements DisposableBean {
             }
             outcomes.put(queued, effect.outcome());
             if (effect.outcome() instanceof DeliveryOutcome.Accepted accepted) {
-                publications.add(publication(queued.delivery(), accepted, inserted.get(queued.delivery().deliveryId())));
+                String deliveryId = queued.delivery().deliveryId();
+                publications.add(publication(queued.delivery(), accepted, inserted.get(deliveryId)));
             }
         }
         return new Stored(outcomes, publications, startedNanos);
@@ -249,7 +251,8 @@ public class DeliveryService implements DisposableBean {
             firsts.putIfAbsent(queued.delivery().deliveryId(), queued);
         }
         Set<String> storedBefore = events.stored(firsts.keySet());
-        return firsts.values().stream().filter(queued -> !storedBefore.contains(queued.delivery().deliveryId())).toList();
+        return firsts.values().stream()
+                .filter(queued -> !storedBefore.contains(queued.delivery().deliveryId())).toList();
     }
 
     private Map<String, WebhookEventStore.Stored> insertRows(List<Queued> fresh, Map<Queued, Effect> effects) {

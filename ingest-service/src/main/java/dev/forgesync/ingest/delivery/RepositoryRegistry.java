@@ -159,7 +159,8 @@ class RepositoryRegistry {
         return jdbc.sql(FIND)
                 .param("rearmable", new SqlArrayValue("varchar", REARMABLE.stream().map(SyncStatus::dbValue).toArray()))
                 .param("urls", new SqlArrayValue("varchar", repos.stream().map(GithubRepository::htmlUrl).toArray()))
-                .param("githubIds", new SqlArrayValue("bigint", repos.stream().map(GithubRepository::githubRepoId).toArray()))
+                .param("githubIds",
+                        new SqlArrayValue("bigint", repos.stream().map(GithubRepository::githubRepoId).toArray()))
                 .query(RepositoryRegistry::known)
                 .list();
     }

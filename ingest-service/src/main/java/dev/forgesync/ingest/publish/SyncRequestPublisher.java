@@ -60,7 +60,7 @@ public class SyncRequestPublisher implements DisposableBean {
                 .publishPercentileHistogram().register(meters);
         this.failures = Counter.builder("forgesync.publish.failures").register(meters);
         this.deferred = Counter.builder("forgesync.publish.deferred")
-                .description("After-commit publishes left to the relay (broker recently down or queue full)")
+                .description("After-commit publishes left to the relay (broker down, queue full, hand-over passed)")
                 .register(meters);
     }
 

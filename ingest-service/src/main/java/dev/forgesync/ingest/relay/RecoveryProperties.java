@@ -31,7 +31,8 @@ public record RecoveryProperties(
     public RecoveryProperties {
         if (batchSize < 1 || !positive(interval) || !positive(pendingAfter) || !positive(inProgressAfter)
                 || !positive(failedOverdue)) {
-            throw new IllegalArgumentException("forgesync.recovery: batch-size, interval and every threshold must be positive");
+            throw new IllegalArgumentException(
+                    "forgesync.recovery: batch-size, interval and every threshold must be positive");
         }
     }
 
