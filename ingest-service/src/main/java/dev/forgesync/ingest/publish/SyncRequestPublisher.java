@@ -97,15 +97,7 @@ public class SyncRequestPublisher implements DisposableBean {
                     deferred.increment(pendings.size() - i);
                     return;
                 }
-                PendingPublication pending = pendings.get(i);
-                inFlight.add(pending.eventRowId());
-                send(pending).thenAccept(acked -> {
-                    if (acked) {
-                        marker.acknowledged(pending.eventRowId());
-                    } else {
-                        inFlight.remove(pending.eventRowId());
-                    }
-                });
+                sendOutboxRow(pendings.get(i));
             }
         }
 
@@ -117,6 +109,23 @@ public class SyncRequestPublisher implements DisposableBean {
 
     private void deferredTask(Runnable task) {
         deferred.increment(task instanceof PublishTask publish ? publish.pendings.size() : 1);
+    }
+
+    /**
+     * Sends the request of a committed outbox row now and marks the row processed on the broker's ack; until then
+     * the row is {@link #inFlight} and the relay leaves it alone. The future completes on the ack.
+     */
+    public CompletableFuture<Boolean> sendOutboxRow(PendingPublication pending) {
+        long eventRowId = pending.eventRowId();
+        inFlight.add(eventRowId);
+        return send(pending).thenApply(acked -> {
+            if (acked) {
+                marker.acknowledged(eventRowId);
+            } else {
+                inFlight.remove(eventRowId);
+            }
+            return acked;
+        });
     }
 
     /** Sends one request; the future completes on the broker's ack (it never completes exceptionally). */

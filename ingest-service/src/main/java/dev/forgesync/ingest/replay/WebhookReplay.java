@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.forgesync.ingest.delivery.SyncRequestOutbox;
 import dev.forgesync.ingest.publish.PendingPublication;
-import dev.forgesync.ingest.publish.PublishedEvents;
 import dev.forgesync.ingest.publish.SyncRequestPublisher;
 
 /**
@@ -61,17 +61,15 @@ public class WebhookReplay {
     private final TransactionTemplate transaction;
     private final SyncRequestOutbox outbox;
     private final SyncRequestPublisher publisher;
-    private final PublishedEvents published;
     private final int maxEvents;
 
     WebhookReplay(JdbcClient jdbc, TransactionTemplate transaction, SyncRequestOutbox outbox,
-            SyncRequestPublisher publisher, PublishedEvents published,
+            SyncRequestPublisher publisher,
             @Value("${forgesync.ops.max-replay-events:10000}") int maxEvents) {
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.outbox = outbox;
         this.publisher = publisher;
-        this.published = published;
         this.maxEvents = maxEvents;
     }
 
@@ -96,13 +94,12 @@ public class WebhookReplay {
         return report;
     }
 
+    /** A plain replay sends the stored events' requests again; a forced one sends its new outbox rows'. */
     private int publish(List<Event> events, boolean force) {
         if (!force) {
-            return send(events.stream().map(WebhookReplay::asFirstPublished).toList()).size();
+            return send(events.stream().map(WebhookReplay::asFirstPublished).toList(), publisher::send);
         }
-        List<Long> acked = send(rearmedThroughTheOutbox(events));
-        published.markPublished(acked);
-        return acked.size();
+        return send(rearmedThroughTheOutbox(events), publisher::sendOutboxRow);
     }
 
     /** Each request exactly as first published: its event's row and {@code received_at}. */
@@ -121,25 +118,18 @@ public class WebhookReplay {
                 .toList());
     }
 
-    /** Sends until the broker fails; returns the event row ids of the requests it acknowledged. */
-    private List<Long> send(List<PendingPublication> requests) {
-        List<PendingPublication> sent = new ArrayList<>();
+    /** Sends until the broker fails; returns how many requests it acknowledged. */
+    private static int send(List<PendingPublication> requests,
+            Function<PendingPublication, CompletableFuture<Boolean>> sender) {
         List<CompletableFuture<Boolean>> acks = new ArrayList<>();
         for (PendingPublication request : requests) {
-            CompletableFuture<Boolean> ack = publisher.send(request);
+            CompletableFuture<Boolean> ack = sender.apply(request);
             if (ack.isDone() && !ack.join()) {
                 break;
             }
-            sent.add(request);
             acks.add(ack);
         }
-        List<Long> acked = new ArrayList<>();
-        for (int i = 0; i < sent.size(); i++) {
-            if (acks.get(i).join()) {
-                acked.add(sent.get(i).eventRowId());
-            }
-        }
-        return acked;
+        return (int) acks.stream().filter(CompletableFuture::join).count();
     }
 
     private List<String> notFound(ReplaySelection selection) {
