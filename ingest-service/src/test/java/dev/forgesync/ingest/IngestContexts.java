@@ -28,6 +28,7 @@ public final class IngestContexts {
         properties.put("forgesync.publish.partitions", "4");
         properties.put("forgesync.relay.interval", "300ms");
         properties.put("forgesync.relay.grace", "1s");
+        properties.put("forgesync.publish.hand-over", "500ms");
         properties.put("forgesync.publish.broker-down-backoff", "1s");
         properties.put("spring.datasource.hikari.minimum-idle", "2");
         return properties;

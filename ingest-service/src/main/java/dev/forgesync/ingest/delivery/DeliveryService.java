@@ -13,18 +13,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.postgresql.util.PSQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.dao.ConcurrencyFailureException;
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
-import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.forgesync.ingest.github.EventIntent;
@@ -55,8 +50,8 @@ public class DeliveryService implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
 
-    /** A batch that met a concurrent insert of one of its delivery ids is stored again, at most this often. */
-    private static final int CONCURRENT_RETRIES = 3;
+    /** A batch that met a concurrent transaction is stored, at most this often. */
+    private static final int RACE_RETRIES = 3;
 
     private final TransactionTemplate transaction;
     private final WebhookEventStore events;
@@ -164,124 +159,139 @@ public class DeliveryService implements DisposableBean {
         }
     }
 
-    /** Stores a batch and answers each of its deliveries. */
-    private void store(List<Queued> batch) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                Stored stored = transaction.execute(status -> storeAll(batch));
-                if (!stored.publications().isEmpty()) {
-                    publisher.publishAllAfterCommit(stored.publications());
-                }
-                stored.outcomes().forEach((queued, outcome) -> queued.answer().complete(outcome));
-                return;
-            } catch (ConcurrentDuplicate | ConcurrencyFailureException e) {
-                if (attempt < CONCURRENT_RETRIES) {
-                    log.debug("batch of {} met a concurrent transaction, storing it again: {}", batch.size(), e.toString());
-                    continue;
-                }
-                failOrSplit(batch, e);
-                return;
-            } catch (RuntimeException e) {
-                failOrSplit(batch, e);
-                return;
-            }
-        }
-    }
-
     /**
-     * A database that cannot be reached fails every delivery of the batch at once (each answered 503); any other
-     * failure is retried one delivery at a time, so only the delivery that causes it fails.
+     * Stores a batch and answers each of its deliveries. A race with another transaction (a deadlock, a serialization
+     * failure, a unique or foreign-key violation such as the archive job deleting a repository between this
+     * transaction's read and its write) is stored again from the start, in a fresh transaction that resolves the
+     * repositories again; a batch that still fails is stored one delivery at a time, each with the same chances.
      */
-    private void failOrSplit(List<Queued> batch, RuntimeException e) {
-        if (unavailable(e)) {
-            batch.forEach(queued -> queued.answer().completeExceptionally(e));
-        } else if (batch.size() == 1) {
-            storeRefused(batch.get(0), e);
+    private void store(List<Queued> batch) {
+        RuntimeException failure = storeWithRetries(batch);
+        if (failure == null) {
+            return;
+        }
+        if (StoreFailures.unavailable(failure)) {
+            batch.forEach(queued -> queued.answer().completeExceptionally(failure));
+        } else if (batch.size() > 1) {
+            log.warn("a batch of {} deliveries failed, storing them one at a time: {}", batch.size(),
+                    failure.toString());
+            batch.forEach(queued -> store(List.of(queued)));
+        } else if (StoreFailures.refusedPayload(failure)) {
+            storeRefused(batch.get(0), failure);
         } else {
-            log.warn("a batch of {} deliveries failed, storing them one at a time: {}", batch.size(), e.toString());
-            for (Queued queued : batch) {
-                store(List.of(queued));
-            }
+            notStored(batch.get(0), failure);
         }
     }
 
+    /** Null once stored and answered, else the last failure (a race is retried, other failures are returned). */
+    private RuntimeException storeWithRetries(List<Queued> batch) {
+        Stored stored = null;
+        for (int attempt = 1; stored == null; attempt++) {
+            try {
+                stored = transaction.execute(status -> storeAll(batch));
+            } catch (RuntimeException e) {
+                if (attempt >= RACE_RETRIES || !(e instanceof ConcurrentDuplicate || StoreFailures.race(e))) {
+                    return e;
+                }
+                log.debug("batch of {} met a concurrent transaction, storing it again: {}", batch.size(), e.toString());
+            }
+        }
+        if (!stored.publications().isEmpty()) {
+            publisher.publishAllAfterCommit(stored.publications(), stored.startedNanos());
+        }
+        stored.outcomes().forEach((queued, outcome) -> queued.answer().complete(outcome));
+        return null;
+    }
+
     /**
-     * A delivery whose effect the database refuses for its own reasons (say a default branch longer than the column
-     * allows) is still stored, as invalid with that reason and without its effect: nothing is lost, an operator sees
-     * why. Only when even that fails is the request answered with an error.
+     * A delivery whose payload the database refuses (a value it cannot hold: SQLSTATE class 22) is still stored, as
+     * invalid with that reason and without its effect: nothing is lost, an operator sees why, and a redelivery after
+     * a fix stores it again. Only when even that fails is the request answered with an error.
      */
     private void storeRefused(Queued queued, RuntimeException refusal) {
         IncomingDelivery delivery = queued.delivery();
-        String reason = "the database refused its effect: " + databaseReason(refusal);
+        String reason = "the database refused its effect: " + StoreFailures.databaseReason(refusal);
         log.warn("delivery {} event {}: {}", delivery.deliveryId(), delivery.event(), reason);
         try {
             DeliveryOutcome outcome = transaction.execute(status -> events.insertAll(
-                    List.of(new WebhookEventStore.Row(delivery, null, "invalid: " + reason))).isEmpty()
+                    List.of(WebhookEventStore.Row.of(delivery, null, WebhookEventStore.INVALID + reason))).isEmpty()
                     ? new DeliveryOutcome.Duplicate(delivery.deliveryId())
                     : new DeliveryOutcome.Invalid(delivery.deliveryId(), reason));
             queued.answer().complete(outcome);
         } catch (RuntimeException e) {
-            log.error("delivery {} event {}: could not be stored", delivery.deliveryId(), delivery.event(), refusal);
-            queued.answer().completeExceptionally(refusal);
+            notStored(queued, refusal);
         }
     }
 
-    /** PostgreSQL's own message (never its detail, which can quote values), else the exception's type. */
-    private static String databaseReason(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
-                return psql.getServerErrorMessage().getMessage();
-            }
-        }
-        return e.getClass().getSimpleName();
-    }
-
-    private static boolean unavailable(RuntimeException e) {
-        return e instanceof CannotCreateTransactionException || e instanceof DataAccessResourceFailureException
-                || e instanceof TransientDataAccessResourceException || e instanceof QueryTimeoutException
-                || e instanceof RecoverableDataAccessException;
+    /**
+     * Not stored for a reason that is not the payload's (a race that outlasted the retries, an unexpected error): the
+     * request is answered 503, so GitHub records a failed delivery that can be redelivered.
+     */
+    private void notStored(Queued queued, RuntimeException failure) {
+        IncomingDelivery delivery = queued.delivery();
+        log.warn("delivery {} event {}: could not be stored, answered 503: {}", delivery.deliveryId(),
+                delivery.event(), StoreFailures.databaseReason(failure), failure);
+        queued.answer().completeExceptionally(new TransientDataAccessResourceException(
+                "the delivery could not be stored: " + StoreFailures.databaseReason(failure), failure));
     }
 
     /** One transaction: which ids are new, their effects in arrival order, their rows in one INSERT. */
     private Stored storeAll(List<Queued> batch) {
+        long startedNanos = System.nanoTime();
+        List<Queued> fresh = fresh(batch);
+        Map<Queued, Effect> effects = applyEffects(fresh);
+        Map<String, WebhookEventStore.Stored> inserted = insertRows(fresh, effects);
+        Map<Queued, DeliveryOutcome> outcomes = new IdentityHashMap<>();
+        List<PendingPublication> publications = new ArrayList<>();
+        for (Queued queued : batch) {
+            Effect effect = effects.get(queued);
+            if (effect == null) {
+                outcomes.put(queued, new DeliveryOutcome.Duplicate(queued.delivery().deliveryId()));
+                continue;
+            }
+            outcomes.put(queued, effect.outcome());
+            if (effect.outcome() instanceof DeliveryOutcome.Accepted accepted) {
+                String deliveryId = queued.delivery().deliveryId();
+                publications.add(publication(queued.delivery(), accepted, inserted.get(deliveryId)));
+            }
+        }
+        return new Stored(outcomes, publications, startedNanos);
+    }
+
+    /** The first delivery of each id not stored for good yet (a redelivered {@code invalid} one is stored again). */
+    private List<Queued> fresh(List<Queued> batch) {
         Map<String, Queued> firsts = new LinkedHashMap<>();
         for (Queued queued : batch) {
             firsts.putIfAbsent(queued.delivery().deliveryId(), queued);
         }
         Set<String> storedBefore = events.stored(firsts.keySet());
-        List<Queued> fresh = firsts.values().stream()
+        return firsts.values().stream()
                 .filter(queued -> !storedBefore.contains(queued.delivery().deliveryId())).toList();
+    }
 
-        Map<Queued, Effect> effects = applyEffects(fresh);
+    private Map<String, WebhookEventStore.Stored> insertRows(List<Queued> fresh, Map<Queued, Effect> effects) {
+        if (fresh.isEmpty()) {
+            return Map.of();
+        }
         List<WebhookEventStore.Row> rows = new ArrayList<>(fresh.size());
         for (Queued queued : fresh) {
             Effect effect = effects.get(queued);
-            rows.add(new WebhookEventStore.Row(queued.delivery(), effect.repositoryId(), effect.processingError()));
+            rows.add(WebhookEventStore.Row.of(queued.delivery(), effect.repositoryId(), effect.processingError()));
         }
-        Map<String, Long> inserted = rows.isEmpty() ? Map.of() : events.insertAll(rows);
+        Map<String, WebhookEventStore.Stored> inserted = events.insertAll(rows);
         if (inserted.size() != rows.size()) {
             // Another transaction stored one of these ids after the check above: the effects applied for it must
             // not stay, so the whole batch is rolled back and stored again (the check then finds that id).
             throw new ConcurrentDuplicate();
         }
+        return inserted;
+    }
 
-        Map<Queued, DeliveryOutcome> outcomes = new IdentityHashMap<>();
-        List<PendingPublication> publications = new ArrayList<>();
-        for (Queued queued : batch) {
-            IncomingDelivery delivery = queued.delivery();
-            Effect effect = firsts.get(delivery.deliveryId()) == queued ? effects.get(queued) : null;
-            if (effect == null) {
-                outcomes.put(queued, new DeliveryOutcome.Duplicate(delivery.deliveryId()));
-                continue;
-            }
-            outcomes.put(queued, effect.outcome());
-            if (effect.outcome() instanceof DeliveryOutcome.Accepted accepted) {
-                publications.add(new PendingPublication(inserted.get(delivery.deliveryId()), accepted.repositoryId(),
-                        ((EventIntent.Sync) delivery.intent()).repository().fullName(), delivery.event(),
-                        delivery.deliveryId(), delivery.receivedAt()));
-            }
-        }
-        return new Stored(outcomes, publications);
+    private static PendingPublication publication(IncomingDelivery delivery, DeliveryOutcome.Accepted accepted,
+            WebhookEventStore.Stored row) {
+        return new PendingPublication(row.id(), accepted.repositoryId(),
+                ((EventIntent.Sync) delivery.intent()).repository().fullName(), delivery.event(),
+                delivery.deliveryId(), row.receivedAt());
     }
 
     /**
@@ -308,7 +318,8 @@ public class DeliveryService implements DisposableBean {
     /** The effect of a delivery that is not a plain sync. */
     private Effect effect(IncomingDelivery delivery, EventIntent intent) {
         if (intent instanceof EventIntent.Sync sync) {
-            return accepted(delivery, repositories.registerOrRearm(sync.repository(), sync.refresh()));
+            long githubRepoId = sync.repository().githubRepoId();
+            return accepted(delivery, repositories.registerOrRearmAll(List.of(sync.repository()), true).get(githubRepoId));
         }
         if (intent instanceof EventIntent.StopSyncing stop) {
             Long repositoryId = repositories.stopSyncing(stop.repository(), stop.reason()).orElse(null);
@@ -326,9 +337,10 @@ public class DeliveryService implements DisposableBean {
         if (plainSyncs.isEmpty()) {
             return;
         }
-        Map<String, Long> ids = repositories.registerOrRearmAll(plainSyncs.stream().map(DeliveryService::repository).toList());
+        Map<Long, Long> ids = repositories.registerOrRearmAll(
+                plainSyncs.stream().map(DeliveryService::repository).toList(), false);
         for (Queued queued : plainSyncs) {
-            effects.put(queued, accepted(queued.delivery(), ids.get(repository(queued).htmlUrl())));
+            effects.put(queued, accepted(queued.delivery(), ids.get(repository(queued).githubRepoId())));
         }
         plainSyncs.clear();
     }
@@ -360,7 +372,9 @@ public class DeliveryService implements DisposableBean {
     private record Effect(Long repositoryId, String processingError, DeliveryOutcome outcome) {
     }
 
-    private record Stored(Map<Queued, DeliveryOutcome> outcomes, List<PendingPublication> publications) {
+    /** A committed batch: each delivery's outcome, the requests to publish, and when its transaction started. */
+    private record Stored(Map<Queued, DeliveryOutcome> outcomes, List<PendingPublication> publications,
+            long startedNanos) {
     }
 
     /** One of the batch's delivery ids was inserted by a concurrent transaction after this one checked it. */

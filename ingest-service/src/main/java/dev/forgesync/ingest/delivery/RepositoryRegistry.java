@@ -4,37 +4,54 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 
 import dev.forgesync.ingest.github.GithubRepository;
+import dev.forgesync.schema.SyncStatus;
 
 /**
  * The effect of a delivery on {@code repositories}: register a new repository as {@code pending}, re-arm a known one,
- * rewrite a renamed or transferred one (found by {@code github_repo_id}), stop syncing a deleted one.
+ * keep its GitHub name, owner and URL current, stop syncing a deleted one. It is also the one home of the re-arm
+ * rule ({@link #rearm}).
+ *
+ * <p>A repository is found by GitHub's repository id first (renames and transfers keep it), by URL second. Every
+ * delivery carries the repository's current name, so a row whose name, owner, URL, default branch or privacy differ
+ * from the payload is rewritten by any event, not only by {@code repository renamed}: a rename whose own delivery was
+ * lost does not matter. A URL held by a row of another GitHub repository (that one was renamed or deleted since, and
+ * this one took its name) is given up by that row: it keeps its data, is marked stopped, and is rewritten and resumed
+ * by its own repository's next event.
  */
 @Component
 class RepositoryRegistry {
 
-    /** A known row with the keys rows are matched by (read before the change; the guarded UPDATEs still decide). */
-    private static final String KNOWN = """
-            SELECT id, github_url, github_repo_id,
-                   sync_status IN ('completed', 'failed', 'permanent_failure') AS rearmable,
+    /** The contract's re-arm (DESIGN.md): the states a new request turns back to pending, from {@link SyncStatus}. */
+    static final List<SyncStatus> REARMABLE = Arrays.stream(SyncStatus.values()).filter(SyncStatus::isFinal).toList();
+
+    /** Why a row gave its URL up (the stopped mark in its metadata). */
+    static final String URL_TAKEN = "its GitHub URL now names another repository (renamed or deleted on GitHub)";
+
+    private static final String FIND = """
+            SELECT id, github_url, github_repo_id, github_repo_name, github_owner, github_full_name,
+                   github_default_branch, github_is_private,
+                   sync_status = ANY(:rearmable) AS rearmable,
                    COALESCE(metadata -> 'sync_stopped' IS NOT NULL, FALSE) AS stopped
-            FROM repositories""";
-
-    private static final String FIND_BY_URL = KNOWN + " WHERE github_url = :url";
-
-    private static final String FIND_BY_GITHUB_ID = KNOWN + " WHERE github_repo_id = :githubRepoId ORDER BY id LIMIT 1";
+            FROM repositories
+            WHERE github_url = ANY(:urls) OR github_repo_id = ANY(:githubIds)
+            ORDER BY id""";
 
     private static final String INSERT_COLUMNS = """
             INSERT INTO repositories (github_url, github_repo_name, github_owner, github_full_name, github_repo_id,
@@ -43,27 +60,41 @@ class RepositoryRegistry {
 
     private static final String INSERT_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), 'pending')";
 
-    /** The contract's re-arm: a pending or in-progress row is left alone (its request is still published). */
+    /** A pending or in-progress row is left alone (its request is still to be served). */
     private static final String REARM = """
             UPDATE repositories SET sync_status = 'pending', retry_count = 0, next_retry_at = NULL
-            WHERE id = ANY(:ids) AND sync_status IN ('completed', 'failed', 'permanent_failure')""";
+            WHERE id = ANY(:ids) AND sync_status = ANY(:from)""";
 
     private static final String RESUME = """
             UPDATE repositories SET metadata = metadata - 'sync_stopped' - 'sync_stopped_at'
             WHERE id = ANY(:ids) AND metadata -> 'sync_stopped' IS NOT NULL""";
 
-    private static final String REFRESH = """
+    /** What every event keeps current. */
+    private static final String REFRESH_NAMES = """
             UPDATE repositories
             SET github_url = :url, github_repo_name = :name, github_owner = :owner, github_full_name = :fullName,
-                github_default_branch = :defaultBranch, github_is_private = :isPrivate, github_size_kb = :sizeKb,
-                metadata = COALESCE(metadata, '{}'::jsonb) || CAST(:metadata AS jsonb)
-            WHERE id = :id""";
+                github_repo_id = :githubRepoId, github_default_branch = :defaultBranch, github_is_private = :isPrivate
+            """;
 
+    /** What a {@code repository} event rewrites besides: size and the descriptive metadata. */
+    private static final String REFRESH_ALL = REFRESH_NAMES + """
+                , github_size_kb = :sizeKb, metadata = COALESCE(metadata, '{}'::jsonb) || CAST(:metadata AS jsonb)
+            """;
+
+    /** The URL stays readable and unique (ids are), under the column's 500 characters. */
+    private static final String GIVE_UP_URL = """
+            UPDATE repositories
+            SET github_url = LEFT(github_url, 440) || '#superseded-' || id,
+                metadata = COALESCE(metadata, '{}'::jsonb)
+                           || jsonb_build_object('sync_stopped', CAST(:reason AS text), 'sync_stopped_at', NOW())
+            WHERE id = ANY(:ids)""";
+
+    /** By GitHub id; by URL only a row that has no GitHub id (a row of another repository keeps syncing). */
     private static final String STOP = """
             UPDATE repositories
             SET metadata = COALESCE(metadata, '{}'::jsonb)
                            || jsonb_build_object('sync_stopped', CAST(:reason AS text), 'sync_stopped_at', NOW())
-            WHERE github_repo_id = :githubRepoId OR github_url = :url
+            WHERE github_repo_id = :githubRepoId OR (github_url = :url AND github_repo_id IS NULL)
             RETURNING id""";
 
     private final JdbcClient jdbc;
@@ -73,100 +104,139 @@ class RepositoryRegistry {
     }
 
     /**
-     * Registers the repository if new, else re-arms it (rewriting its GitHub fields first with {@code refresh}).
-     * The common case, a known repository that is pending or in progress, costs one indexed SELECT.
-     */
-    long registerOrRearm(GithubRepository repo, boolean refresh) {
-        Optional<Known> known = refresh
-                ? findByGithubId(repo).or(() -> findByUrl(repo))
-                : findByUrl(repo).or(() -> findByGithubId(repo));
-        if (known.isEmpty()) {
-            Long inserted = insertNew(List.of(repo)).get(repo.htmlUrl());
-            if (inserted != null) {
-                return inserted;
-            }
-            known = findByUrl(repo);
-        }
-        Known row = known.orElseThrow(() -> new IllegalStateException("repository vanished: " + repo.fullName()));
-        if (refresh) {
-            withRepository(jdbc.sql(REFRESH), repo).param("id", row.id()).update();
-        }
-        if (row.stopped()) {
-            update(RESUME, List.of(row.id()));
-        }
-        if (row.rearmable()) {
-            update(REARM, List.of(row.id()));
-        }
-        return row.id();
-    }
-
-    /**
-     * {@link #registerOrRearm} without refresh for the repositories of many deliveries at once, with a statement count
-     * independent of their number: one SELECT by URL (and one by GitHub id for those not found), one multi-row INSERT
-     * for the new ones, one guarded UPDATE each to resume and to re-arm. The same rules as one at a time: a row found
-     * by URL, else by GitHub id (a renamed repository's old name), else registered as pending; a stopped row
-     * resumes; a completed or failed row is re-armed. Rows are written in id (or URL) order, so two concurrent
-     * batches lock them in the same order.
+     * Registers or re-arms the repositories of many deliveries at once, with a statement count independent of their
+     * number in the common case (one SELECT, one multi-row INSERT for new ones, one guarded UPDATE each to resume and
+     * to re-arm; a rewrite only for a row whose name changed). A stopped row resumes; a completed or failed row is
+     * re-armed. Rows are written in id order, so two concurrent batches lock them in the same order.
      *
-     * <p>Keys go in as one array parameter ({@code = ANY(?)}), not as IN lists: one statement text whatever the
-     * batch's size (pgjdbc prepares it once per connection), and a plan that stays an index lookup on a table
-     * without statistics. With IN lists of parameters the planner chose sequential scans on a table never analysed,
-     * evaluating the whole list for every row: the benchmark's PostgreSQL (autovacuum off, as this machine's is)
-     * spent over half its CPU there.
+     * <p>Keys go in as array parameters ({@code = ANY(?)}), not as IN lists: one statement text whatever the batch's
+     * size (pgjdbc prepares it once per connection), and a plan that stays an index lookup on a table without
+     * statistics. With IN lists the planner chose sequential scans on a table never analysed (the benchmark's
+     * PostgreSQL, autovacuum off, spent over half its CPU there).
      *
-     * @return the repository id by each repository's {@link GithubRepository#htmlUrl()}
+     * @param rewriteAll also rewrite size and metadata ({@code repository} events), not only names and URL
+     * @return the repository id by each repository's {@link GithubRepository#githubRepoId()}
      */
-    Map<String, Long> registerOrRearmAll(Collection<GithubRepository> repos) {
-        Map<String, GithubRepository> byUrl = new TreeMap<>();
-        repos.forEach(repo -> byUrl.putIfAbsent(repo.htmlUrl(), repo));
-        Map<String, Known> known = new HashMap<>();
-        for (KeyedKnown row : findByUrls(byUrl.keySet())) {
-            known.put(row.url(), row.known());
+    Map<Long, Long> registerOrRearmAll(Collection<GithubRepository> repos, boolean rewriteAll) {
+        Map<Long, GithubRepository> latest = new TreeMap<>();
+        repos.forEach(repo -> latest.put(repo.githubRepoId(), repo));
+        Resolution resolution = resolve(latest.values(), find(latest.values()));
+        if (!resolution.urlHolders().isEmpty()) {
+            giveUpUrls(resolution.urlHolders());
         }
-        List<GithubRepository> notFound = byUrl.values().stream().filter(r -> !known.containsKey(r.htmlUrl())).toList();
-        if (!notFound.isEmpty()) {
-            Map<Long, Known> byGithubId = new HashMap<>();
-            for (KeyedKnown row : jdbc.sql(KNOWN + " WHERE github_repo_id = ANY(:ids) ORDER BY id")
-                    .param("ids", new SqlArrayValue("bigint", notFound.stream().map(GithubRepository::githubRepoId).toArray()))
-                    .query(RepositoryRegistry::keyed).list()) {
-                byGithubId.putIfAbsent(row.githubRepoId(), row.known());
-            }
-            List<GithubRepository> unknown = new ArrayList<>();
-            for (GithubRepository repo : notFound) {
-                Known row = byGithubId.get(repo.githubRepoId());
-                if (row == null) {
-                    unknown.add(repo);
-                } else {
-                    known.put(repo.htmlUrl(), row);
-                }
-            }
-            if (!unknown.isEmpty()) {
-                Map<String, Long> inserted = insertNew(unknown);
-                inserted.forEach((url, id) -> known.put(url, new Known(id, false, false)));
-                // A URL another transaction registered meanwhile is read back.
-                List<String> raced = unknown.stream().map(GithubRepository::htmlUrl).filter(url -> !inserted.containsKey(url)).toList();
-                if (!raced.isEmpty()) {
-                    findByUrls(raced).forEach(row -> known.put(row.url(), row.known()));
-                }
-            }
-        }
-        List<Long> stopped = known.values().stream().filter(Known::stopped).map(Known::id).distinct().sorted().toList();
-        if (!stopped.isEmpty()) {
-            update(RESUME, stopped);
-        }
-        List<Long> rearmable = known.values().stream().filter(Known::rearmable).map(Known::id).distinct().sorted().toList();
-        if (!rearmable.isEmpty()) {
-            update(REARM, rearmable);
-        }
-        Map<String, Long> ids = new HashMap<>();
-        known.forEach((url, row) -> ids.put(url, row.id()));
+        registerNew(resolution);
+        rewrite(resolution.rows(), latest, rewriteAll);
+        resumeAndRearm(resolution.rows().values());
+        Map<Long, Long> ids = new HashMap<>();
+        resolution.rows().forEach((githubRepoId, row) -> ids.put(githubRepoId, row.id()));
         return ids;
     }
 
     /**
-     * New repositories in one INSERT (in the given order), as {@code pending}; a URL another transaction registered
-     * meanwhile is skipped. Returns the new ids by URL.
+     * Re-arms these rows from the given states (by default every final state: the contract's rule) to
+     * {@code pending}, resetting the retry count. Returns how many rows changed.
      */
+    int rearm(Collection<Long> ids, Collection<SyncStatus> from) {
+        return jdbc.sql(REARM)
+                .param("ids", new SqlArrayValue("integer", ids.stream().distinct().sorted().toArray()))
+                .param("from", new SqlArrayValue("varchar", from.stream().map(SyncStatus::dbValue).toArray()))
+                .update();
+    }
+
+    /** Notes in the row's metadata that syncing stopped and why; empty when the repository is unknown. */
+    Optional<Long> stopSyncing(GithubRepository repo, String reason) {
+        return jdbc.sql(STOP)
+                .param("reason", reason)
+                .param("githubRepoId", repo.githubRepoId())
+                .param("url", repo.htmlUrl())
+                .query(Long.class)
+                .list().stream().findFirst();
+    }
+
+    // ---- steps ----
+
+    private List<Known> find(Collection<GithubRepository> repos) {
+        return jdbc.sql(FIND)
+                .param("rearmable", new SqlArrayValue("varchar", REARMABLE.stream().map(SyncStatus::dbValue).toArray()))
+                .param("urls", new SqlArrayValue("varchar", repos.stream().map(GithubRepository::htmlUrl).toArray()))
+                .param("githubIds",
+                        new SqlArrayValue("bigint", repos.stream().map(GithubRepository::githubRepoId).toArray()))
+                .query(RepositoryRegistry::known)
+                .list();
+    }
+
+    /**
+     * Which row stands for each repository: the one with its GitHub id, else the one with its URL when that row has
+     * no GitHub id; none (to register) otherwise. A row holding a wanted URL for another GitHub id gives it up.
+     */
+    private static Resolution resolve(Collection<GithubRepository> repos, List<Known> rows) {
+        Map<Long, Known> byGithubId = new HashMap<>();
+        Map<String, Known> byUrl = new HashMap<>();
+        for (Known row : rows) {
+            if (row.githubRepoId() != null) {
+                byGithubId.putIfAbsent(row.githubRepoId(), row);
+            }
+            byUrl.put(row.url(), row);
+        }
+        Resolution resolution = new Resolution(new LinkedHashMap<>(), new ArrayList<>(), new ArrayList<>());
+        for (GithubRepository repo : repos) {
+            Known holder = byUrl.get(repo.htmlUrl());
+            Known row = byGithubId.getOrDefault(repo.githubRepoId(),
+                    holder != null && holder.githubRepoId() == null ? holder : null);
+            if (row == null) {
+                resolution.unknown().add(repo);
+            } else {
+                resolution.rows().put(repo.githubRepoId(), row);
+            }
+        }
+        for (GithubRepository repo : repos) {
+            Known holder = byUrl.get(repo.htmlUrl());
+            if (holder != null && !resolution.rows().containsValue(holder)) {
+                resolution.urlHolders().add(holder.id());
+            }
+        }
+        return resolution;
+    }
+
+    private void giveUpUrls(List<Long> ids) {
+        jdbc.sql(GIVE_UP_URL).param("reason", URL_TAKEN)
+                .param("ids", new SqlArrayValue("integer", ids.stream().distinct().sorted().toArray())).update();
+    }
+
+    /**
+     * New repositories in one INSERT, as {@code pending}. A URL another transaction registered meanwhile is read
+     * back; if that row is another repository's, the transaction is refused as a race (stored again from the start).
+     */
+    private void registerNew(Resolution resolution) {
+        if (resolution.unknown().isEmpty()) {
+            return;
+        }
+        Map<String, Long> inserted = insertNew(resolution.unknown());
+        List<GithubRepository> raced = new ArrayList<>();
+        for (GithubRepository repo : resolution.unknown()) {
+            Long id = inserted.get(repo.htmlUrl());
+            if (id == null) {
+                raced.add(repo);
+            } else {
+                resolution.rows().put(repo.githubRepoId(), Known.inserted(id, repo));
+            }
+        }
+        if (raced.isEmpty()) {
+            return;
+        }
+        Map<String, Known> registered = new HashMap<>();
+        find(raced).forEach(row -> registered.put(row.url(), row));
+        for (GithubRepository repo : raced) {
+            Known row = registered.get(repo.htmlUrl());
+            if (row == null || !Objects.equals(row.githubRepoId(), repo.githubRepoId())) {
+                throw new ConcurrencyFailureException(
+                        "repository " + repo.fullName() + " was registered concurrently under another GitHub id");
+            }
+            resolution.rows().put(repo.githubRepoId(), row);
+        }
+    }
+
+    /** New repositories in one INSERT (in the given order); a URL registered meanwhile is skipped. */
     private Map<String, Long> insertNew(List<GithubRepository> repos) {
         StringBuilder sql = new StringBuilder(INSERT_COLUMNS);
         List<Object> params = new ArrayList<>(repos.size() * 9);
@@ -188,47 +258,35 @@ class RepositoryRegistry {
         return inserted;
     }
 
-    /** {@link #RESUME} or {@link #REARM} for these rows. */
-    private void update(String guardedUpdate, List<Long> ids) {
-        jdbc.sql(guardedUpdate).param("ids", new SqlArrayValue("integer", ids.toArray())).update();
+    /** Rewrites, in id order, each known row the payload describes differently (every row with {@code all}). */
+    private void rewrite(Map<Long, Known> rows, Map<Long, GithubRepository> latest, boolean all) {
+        rows.entrySet().stream()
+                .filter(entry -> !entry.getValue().isNew())
+                .filter(entry -> all || !entry.getValue().describes(latest.get(entry.getKey())))
+                .sorted(Map.Entry.comparingByValue((a, b) -> Long.compare(a.id(), b.id())))
+                .forEach(entry -> withRepository(jdbc.sql((all ? REFRESH_ALL : REFRESH_NAMES) + " WHERE id = :id"),
+                        latest.get(entry.getKey())).param("id", entry.getValue().id()).update());
     }
 
-    private List<KeyedKnown> findByUrls(Collection<String> urls) {
-        return jdbc.sql(KNOWN + " WHERE github_url = ANY(:urls)").param("urls", new SqlArrayValue("varchar", urls.toArray()))
-                .query(RepositoryRegistry::keyed).list();
+    private void resumeAndRearm(Collection<Known> rows) {
+        List<Long> stopped = rows.stream().filter(Known::stopped).map(Known::id).distinct().sorted().toList();
+        if (!stopped.isEmpty()) {
+            jdbc.sql(RESUME).param("ids", new SqlArrayValue("integer", stopped.toArray())).update();
+        }
+        List<Long> rearmable = rows.stream().filter(Known::rearmable).map(Known::id).toList();
+        if (!rearmable.isEmpty()) {
+            rearm(rearmable, REARMABLE);
+        }
     }
 
-    private static KeyedKnown keyed(ResultSet rs, int rowNum) throws SQLException {
+    private static Known known(ResultSet rs, int rowNum) throws SQLException {
         long githubRepoId = rs.getLong("github_repo_id");
-        return new KeyedKnown(rs.getString("github_url"), rs.wasNull() ? null : githubRepoId,
-                new Known(rs.getLong("id"), rs.getBoolean("rearmable"), rs.getBoolean("stopped")));
-    }
-
-    private record KeyedKnown(String url, Long githubRepoId, Known known) {
-    }
-
-    /** A known row as read before the change; the guarded UPDATEs still decide. */
-    private record Known(long id, boolean rearmable, boolean stopped) {
-    }
-
-    /** Notes in the row's metadata that syncing stopped and why; empty when the repository is unknown. */
-    Optional<Long> stopSyncing(GithubRepository repo, String reason) {
-        return jdbc.sql(STOP)
-                .param("reason", reason)
-                .param("githubRepoId", repo.githubRepoId())
-                .param("url", repo.htmlUrl())
-                .query(Long.class)
-                .list().stream().findFirst();
-    }
-
-    private Optional<Known> findByUrl(GithubRepository repo) {
-        return jdbc.sql(FIND_BY_URL).param("url", repo.htmlUrl()).query(RepositoryRegistry::keyed).optional()
-                .map(KeyedKnown::known);
-    }
-
-    private Optional<Known> findByGithubId(GithubRepository repo) {
-        return jdbc.sql(FIND_BY_GITHUB_ID).param("githubRepoId", repo.githubRepoId()).query(RepositoryRegistry::keyed)
-                .optional().map(KeyedKnown::known);
+        Long githubId = rs.wasNull() ? null : githubRepoId;
+        boolean isPrivate = rs.getBoolean("github_is_private");
+        Boolean privacy = rs.wasNull() ? null : isPrivate;
+        return new Known(rs.getLong("id"), rs.getString("github_url"), githubId, rs.getString("github_repo_name"),
+                rs.getString("github_owner"), rs.getString("github_full_name"), rs.getString("github_default_branch"),
+                privacy, rs.getBoolean("rearmable"), rs.getBoolean("stopped"), false);
     }
 
     private static JdbcClient.StatementSpec withRepository(JdbcClient.StatementSpec statement, GithubRepository repo) {
@@ -242,5 +300,27 @@ class RepositoryRegistry {
                 .param("isPrivate", repo.isPrivate())
                 .param("sizeKb", repo.sizeKb(), Types.INTEGER)
                 .param("metadata", repo.metadataJson());
+    }
+
+    /** Which row stands for each GitHub id, which repositories are new, which rows give their URL up. */
+    private record Resolution(Map<Long, Known> rows, List<GithubRepository> unknown, List<Long> urlHolders) {
+    }
+
+    /** A row as read before the change (the guarded UPDATEs still decide), or one this transaction inserted. */
+    private record Known(long id, String url, Long githubRepoId, String name, String owner, String fullName,
+            String defaultBranch, Boolean isPrivate, boolean rearmable, boolean stopped, boolean isNew) {
+
+        static Known inserted(long id, GithubRepository repo) {
+            return new Known(id, repo.htmlUrl(), repo.githubRepoId(), repo.name(), repo.owner(), repo.fullName(),
+                    repo.defaultBranch(), repo.isPrivate(), false, false, true);
+        }
+
+        /** True when the row already says what the payload says about the repository's identity. */
+        boolean describes(GithubRepository repo) {
+            return url.equals(repo.htmlUrl()) && Objects.equals(githubRepoId, repo.githubRepoId())
+                    && name.equals(repo.name()) && owner.equals(repo.owner()) && fullName.equals(repo.fullName())
+                    && Objects.equals(defaultBranch, repo.defaultBranch())
+                    && Objects.equals(isPrivate, repo.isPrivate());
+        }
     }
 }

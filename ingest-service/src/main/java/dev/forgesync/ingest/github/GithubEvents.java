@@ -19,6 +19,8 @@ public final class GithubEvents {
             "description", "language", "archived", "disabled", "fork", "visibility", "topics", "homepage",
             "stargazers_count", "pushed_at", "node_id");
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** {@code repositories.github_default_branch} is VARCHAR(100); Git allows longer branch names. */
+    static final int MAX_DEFAULT_BRANCH = 100;
 
     private final StarDeletedPolicy starDeleted;
 
@@ -106,10 +108,18 @@ public final class GithubEvents {
                 text(repo, "name"),
                 fullName,
                 text(repo, "html_url"),
-                text(repo, "default_branch"),
+                fitting(text(repo, "default_branch")),
                 repo.path("private").asBoolean(false),
                 size != null && size.canConvertToInt() ? size.intValue() : null,
                 metadata(repo));
+    }
+
+    /**
+     * A default branch the column cannot hold is left unknown (NULL) rather than refusing the repository: the worker
+     * then follows the HEAD the source advertises, which names the same branch.
+     */
+    private static String fitting(String defaultBranch) {
+        return defaultBranch == null || defaultBranch.length() > MAX_DEFAULT_BRANCH ? null : defaultBranch;
     }
 
     private static ObjectNode metadata(JsonNode repo) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,11 +21,14 @@ final class PublishedMarker implements AutoCloseable {
 
     private final LinkedBlockingQueue<Long> acked = new LinkedBlockingQueue<>();
     private final PublishedEvents published;
+    private final Consumer<List<Long>> flushed;
     private final Thread thread;
     private volatile boolean running = true;
 
-    PublishedMarker(PublishedEvents published) {
+    /** {@code flushed} is told each batch once its UPDATE ran (or failed). */
+    PublishedMarker(PublishedEvents published, Consumer<List<Long>> flushed) {
         this.published = published;
+        this.flushed = flushed;
         this.thread = new Thread(this::run, "published-marker");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -57,6 +61,8 @@ final class PublishedMarker implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("{} published event rows not marked processed, the relay will publish them again: {}",
                     batch.size(), e.toString());
+        } finally {
+            flushed.accept(batch);
         }
     }
 

@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -24,7 +26,7 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * Sends sync requests to {@code forgesync.sync-requests}. Two callers: request threads after their commit
- * ({@link #publishAfterCommit}, fire and forget on a bounded executor so an HTTP answer never waits for Kafka), and
+ * ({@link #publishAllAfterCommit}, fire and forget on a bounded executor so an HTTP answer never waits for Kafka), and
  * the relay ({@link #send}, which waits for the acks itself). Kafka types stay in this package.
  */
 @Component
@@ -35,6 +37,9 @@ public class SyncRequestPublisher implements DisposableBean {
     private final KafkaTemplate<String, byte[]> kafka;
     private final PublishedMarker marker;
     private final Duration brokerDownBackoff;
+    private final long handOverNanos;
+    /** Rows of after-commit publishes sent and not yet marked processed: the relay leaves them alone. */
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final ThreadPoolExecutor executor;
     private final Timer lag;
     private final Counter failures;
@@ -44,8 +49,9 @@ public class SyncRequestPublisher implements DisposableBean {
     SyncRequestPublisher(KafkaTemplate<String, byte[]> kafka, PublishedEvents published, PublishProperties properties,
             MeterRegistry meters) {
         this.kafka = kafka;
-        this.marker = new PublishedMarker(published);
+        this.marker = new PublishedMarker(published, inFlight::removeAll);
         this.brokerDownBackoff = properties.brokerDownBackoff();
+        this.handOverNanos = properties.handOver().toNanos();
         this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(properties.queueCapacity()), r -> new Thread(r, "sync-request-publisher"),
                 (task, pool) -> deferredTask(task));
@@ -54,47 +60,72 @@ public class SyncRequestPublisher implements DisposableBean {
                 .publishPercentileHistogram().register(meters);
         this.failures = Counter.builder("forgesync.publish.failures").register(meters);
         this.deferred = Counter.builder("forgesync.publish.deferred")
-                .description("After-commit publishes left to the relay (broker recently down or queue full)")
+                .description("After-commit publishes left to the relay (broker down, queue full, hand-over passed)")
                 .register(meters);
     }
 
-    /** Publishes after the row's commit and marks it processed on the ack; failures are left to the relay. */
-    public void publishAfterCommit(PendingPublication pending) {
-        publishAllAfterCommit(List.of(pending));
-    }
-
-    /** {@link #publishAfterCommit} for the accepted deliveries of one commit, as one task of the publisher thread. */
-    public void publishAllAfterCommit(List<PendingPublication> pendings) {
+    /**
+     * Publishes the accepted requests of one commit after it, as one task of the publisher thread, and marks each row
+     * processed on its ack; failures are left to the relay. {@code startedNanos} is {@link System#nanoTime()} taken
+     * before the transaction began: a request the thread gets to later than {@code forgesync.publish.hand-over} after
+     * it (or while the broker is known to be down) is left to the relay instead, so the relay, which takes rows older
+     * than its grace, never publishes a request this task is about to send.
+     */
+    public void publishAllAfterCommit(List<PendingPublication> pendings, long startedNanos) {
         if (brokerRecentlyFailed()) {
             deferred.increment(pendings.size());
             return;
         }
-        executor.execute(new PublishTask(pendings));
+        executor.execute(new PublishTask(pendings, startedNanos));
     }
 
-    /** Sends each request and marks its row processed on the ack; a rejected task counts its requests deferred. */
+    /** Sends each request not handed over yet and marks its row processed on the ack. */
     private final class PublishTask implements Runnable {
 
         private final List<PendingPublication> pendings;
+        private final long startedNanos;
 
-        PublishTask(List<PendingPublication> pendings) {
+        PublishTask(List<PendingPublication> pendings, long startedNanos) {
             this.pendings = pendings;
+            this.startedNanos = startedNanos;
         }
 
         @Override
         public void run() {
-            for (PendingPublication pending : pendings) {
-                send(pending).thenAccept(acked -> {
-                    if (acked) {
-                        marker.acknowledged(pending.eventRowId());
-                    }
-                });
+            for (int i = 0; i < pendings.size(); i++) {
+                if (handedOver()) {
+                    deferred.increment(pendings.size() - i);
+                    return;
+                }
+                sendOutboxRow(pendings.get(i));
             }
+        }
+
+        /** Checked before each send, when it happens: the relay may own these rows by now. */
+        private boolean handedOver() {
+            return brokerRecentlyFailed() || System.nanoTime() - startedNanos > handOverNanos;
         }
     }
 
     private void deferredTask(Runnable task) {
         deferred.increment(task instanceof PublishTask publish ? publish.pendings.size() : 1);
+    }
+
+    /**
+     * Sends the request of a committed outbox row now and marks the row processed on the broker's ack; until then
+     * the row is {@link #inFlight} and the relay leaves it alone. The future completes on the ack.
+     */
+    public CompletableFuture<Boolean> sendOutboxRow(PendingPublication pending) {
+        long eventRowId = pending.eventRowId();
+        inFlight.add(eventRowId);
+        return send(pending).thenApply(acked -> {
+            if (acked) {
+                marker.acknowledged(eventRowId);
+            } else {
+                inFlight.remove(eventRowId);
+            }
+            return acked;
+        });
     }
 
     /** Sends one request; the future completes on the broker's ack (it never completes exceptionally). */
@@ -105,6 +136,14 @@ public class SyncRequestPublisher implements DisposableBean {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(acknowledged(pending, e));
         }
+    }
+
+    /**
+     * True while an after-commit publish of this row is between its send and its row's mark: the relay must not send
+     * it too, even when the send takes longer than the relay's grace.
+     */
+    public boolean inFlight(long eventRowId) {
+        return inFlight.contains(eventRowId);
     }
 
     /** True when a publish failed within the broker-down back-off: callers leave work to the relay. */

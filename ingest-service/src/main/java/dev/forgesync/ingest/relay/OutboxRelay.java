@@ -13,11 +13,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.forgesync.ingest.publish.PendingPublication;
+import dev.forgesync.ingest.publish.PublishProperties;
 import dev.forgesync.ingest.publish.PublishedEvents;
 import dev.forgesync.ingest.publish.SyncRequestPublisher;
 
@@ -25,12 +25,15 @@ import dev.forgesync.ingest.publish.SyncRequestPublisher;
  * Publishes the sync requests of committed rows still {@code processed = false}: the broker was down, or the process
  * died between commit and publish. Rows are claimed with {@code FOR UPDATE SKIP LOCKED} (several instances share the
  * work) and marked processed in the same transaction, only for the requests the broker acknowledged. A run stops at
- * the first failed send, so a down broker costs one {@code max.block.ms} per run, not one per row.
+ * the first failed send, so a down broker costs one {@code max.block.ms} per run, not one per row. It runs on its own
+ * thread ({@code outbox-relay}), never behind another scheduled job. The grace compares {@code received_at} with
+ * {@code NOW()}, both PostgreSQL's clock; the after-commit publisher leaves a request alone once
+ * {@code forgesync.publish.hand-over} (shorter than the grace) has passed, so the two never send the same row.
  */
 @Component
 @EnableConfigurationProperties(RelayProperties.class)
 @ConditionalOnProperty(prefix = "forgesync.relay", name = "enabled", matchIfMissing = true)
-class OutboxRelay {
+class OutboxRelay extends DedicatedLoop {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
@@ -55,7 +58,13 @@ class OutboxRelay {
     private final RelayProperties properties;
 
     OutboxRelay(JdbcClient jdbc, TransactionTemplate transaction, SyncRequestPublisher publisher,
-            PublishedEvents published, RelayProperties properties) {
+            PublishedEvents published, RelayProperties properties, PublishProperties publish) {
+        super("outbox-relay", properties.interval());
+        if (publish.handOver().compareTo(properties.grace()) >= 0) {
+            throw new IllegalArgumentException("forgesync.publish.hand-over (" + publish.handOver()
+                    + ") must be shorter than forgesync.relay.grace (" + properties.grace()
+                    + "), or the relay and the publisher can both send one request");
+        }
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.publisher = publisher;
@@ -63,16 +72,12 @@ class OutboxRelay {
         this.properties = properties;
     }
 
-    @Scheduled(fixedDelayString = "${forgesync.relay.interval:2s}", initialDelayString = "${forgesync.relay.interval:2s}")
+    @Override
     void run() {
-        try {
-            Integer relayed;
-            do {
-                relayed = transaction.execute(status -> relayBatch());
-            } while (relayed != null && relayed == properties.batchSize());
-        } catch (RuntimeException e) {
-            log.warn("outbox relay run failed, next run in {}: {}", properties.interval(), e.toString());
-        }
+        Integer relayed;
+        do {
+            relayed = transaction.execute(status -> relayBatch());
+        } while (relayed != null && relayed == properties.batchSize());
     }
 
     /** One claimed batch; returns how many rows it marked processed. */
@@ -99,6 +104,9 @@ class OutboxRelay {
         for (Row row : rows) {
             if (row.repositoryId() == null) {
                 jdbc.sql(ORPHANED).param("id", row.id()).update();
+                continue;
+            }
+            if (publisher.inFlight(row.id())) {
                 continue;
             }
             CompletableFuture<Boolean> ack = publisher.send(row.publication());

@@ -66,6 +66,7 @@ public final class ReplayCommand {
                         // Only to satisfy the webhook endpoint's configuration, which this command never serves.
                         "forgesync.webhook.secret", "unused-by-the-replay-command",
                         "forgesync.relay.enabled", "false",
+                        "forgesync.recovery.enabled", "false",
                         "forgesync.retention.enabled", "false",
                         "spring.main.banner-mode", "off",
                         "logging.level.root", "WARN"))

@@ -11,7 +11,8 @@ import java.util.List;
  * @param repositories distinct repositories the replayable events name: one request each (a sync mirrors the current
  *                     state, so the newest event per repository stands for all of them)
  * @param published    requests the broker acknowledged
- * @param failed       requests not published (broker unavailable): run the replay again
+ * @param failed       requests not published now (broker unavailable): a forced replay's wait in the outbox and the
+ *                     relay publishes them once the broker is back; a plain replay has to be run again
  */
 public record ReplayReport(int matched, int ignored, List<String> notFound, int repositories, int published,
         int failed) {

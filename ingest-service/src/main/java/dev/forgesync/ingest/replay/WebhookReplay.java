@@ -1,27 +1,34 @@
 package dev.forgesync.ingest.replay;
 
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.forgesync.ingest.delivery.SyncRequestOutbox;
 import dev.forgesync.ingest.publish.PendingPublication;
 import dev.forgesync.ingest.publish.SyncRequestPublisher;
 
 /**
  * Re-publishes the sync requests of stored {@code webhook_events} (trigger {@code replay}), waiting for the broker's
- * acks. Only events that asked for a sync are replayed: an ignored, invalid or stopped event stays what it was, and
- * no row of {@code webhook_events} changes. A broker that fails stops the run (the rest is reported as failed).
+ * acks. Only events that asked for a sync are replayed: an ignored, invalid or stopped event stays what it was (an
+ * {@code invalid} delivery had no effect to replay; redelivering it from GitHub stores it again). A plain replay
+ * changes no row. A forced one re-arms each repository and writes its request to the outbox in one transaction, like
+ * every other request ({@link SyncRequestOutbox}), so a request the broker does not take now is published by the
+ * relay later and no repository is left re-armed without one. A broker that fails stops the sending (the rest is
+ * reported as failed).
  */
 @Service
 public class WebhookReplay {
@@ -47,17 +54,21 @@ public class WebhookReplay {
             WHERE %s AND %s
             ORDER BY we.repository_id, we.received_at DESC, we.id DESC""";
 
-    private static final String REARM = """
-            UPDATE repositories SET sync_status = 'pending', retry_count = 0, next_retry_at = NULL
-            WHERE id = :id AND sync_status IN ('completed', 'failed', 'permanent_failure')""";
+    /** A forced replay's outbox rows: event id {@code forced-replay-<uuid>}. */
+    private static final String FORCED = "forced";
 
     private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
+    private final SyncRequestOutbox outbox;
     private final SyncRequestPublisher publisher;
     private final int maxEvents;
 
-    WebhookReplay(JdbcClient jdbc, SyncRequestPublisher publisher,
+    WebhookReplay(JdbcClient jdbc, TransactionTemplate transaction, SyncRequestOutbox outbox,
+            SyncRequestPublisher publisher,
             @Value("${forgesync.ops.max-replay-events:10000}") int maxEvents) {
         this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.outbox = outbox;
         this.publisher = publisher;
         this.maxEvents = maxEvents;
     }
@@ -83,16 +94,36 @@ public class WebhookReplay {
         return report;
     }
 
+    /** A plain replay sends the stored events' requests again; a forced one sends its new outbox rows'. */
     private int publish(List<Event> events, boolean force) {
-        Instant now = Instant.now();
+        if (!force) {
+            return send(events.stream().map(WebhookReplay::asFirstPublished).toList(), publisher::send);
+        }
+        return send(rearmedThroughTheOutbox(events), publisher::sendOutboxRow);
+    }
+
+    /** Each request exactly as first published: its event's row and {@code received_at}. */
+    private static PendingPublication asFirstPublished(Event event) {
+        return new PendingPublication(event.id(), event.repositoryId(), event.githubFullName(), TRIGGER,
+                event.deliveryId(), event.receivedAt().toInstant());
+    }
+
+    /** One transaction: every repository re-armed with its request's outbox row (requested at the database's now). */
+    private List<PendingPublication> rearmedThroughTheOutbox(List<Event> events) {
+        return transaction.execute(status -> events.stream()
+                .map(event -> outbox.request(new SyncRequestOutbox.Request(event.repositoryId(), TRIGGER, FORCED,
+                        event.deliveryId(), SyncRequestOutbox.REARM_FINAL)))
+                .flatMap(Optional::stream)
+                .map(SyncRequestOutbox.Requested::publication)
+                .toList());
+    }
+
+    /** Sends until the broker fails; returns how many requests it acknowledged. */
+    private static int send(List<PendingPublication> requests,
+            Function<PendingPublication, CompletableFuture<Boolean>> sender) {
         List<CompletableFuture<Boolean>> acks = new ArrayList<>();
-        for (Event event : events) {
-            if (force) {
-                jdbc.sql(REARM).param("id", event.repositoryId()).update();
-            }
-            Instant requestedAt = force ? now : event.receivedAt().toInstant();
-            CompletableFuture<Boolean> ack = publisher.send(new PendingPublication(event.id(), event.repositoryId(),
-                    event.githubFullName(), TRIGGER, event.deliveryId(), requestedAt));
+        for (PendingPublication request : requests) {
+            CompletableFuture<Boolean> ack = sender.apply(request);
             if (ack.isDone() && !ack.join()) {
                 break;
             }

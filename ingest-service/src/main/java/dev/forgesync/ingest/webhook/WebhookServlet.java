@@ -2,7 +2,6 @@ package dev.forgesync.ingest.webhook;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Supplier;
 
 import jakarta.servlet.AsyncContext;
@@ -175,7 +174,7 @@ final class WebhookServlet extends HttpServlet {
             // Parsed from the bytes when they are the JSON (Jackson's byte parser is the faster one), else the form field.
             EventIntent intent = events.interpret(event, form ? parse(json) : parse(body));
             DeliveryOutcome outcome = deliveries.receive(
-                    new IncomingDelivery(head.deliveryId(), event, head.signature(), json, intent, Instant.now()));
+                    new IncomingDelivery(head.deliveryId(), event, head.signature(), json, intent));
             metrics.delivery(event, outcome);
             WebhookAnswers.write(response, WebhookAnswers.status(event, outcome), WebhookAnswers.of(outcome), true);
         } catch (WebhookRejection rejection) {

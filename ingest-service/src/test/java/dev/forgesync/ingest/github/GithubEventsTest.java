@@ -63,6 +63,17 @@ class GithubEventsTest {
     }
 
     @Test
+    void anOverlongDefaultBranchIsLeftUnknownInsteadOfRefusingTheRepository() {
+        var payload = (tools.jackson.databind.node.ObjectNode) payload("push.payload.json");
+        ((tools.jackson.databind.node.ObjectNode) payload.get("repository")).put("default_branch", "b".repeat(101));
+
+        var sync = (EventIntent.Sync) events.interpret("push", payload);
+
+        assertThat(sync.repository().defaultBranch()).isNull();
+        assertThat(sync.repository().fullName()).isEqualTo("Codertocat/Hello-World");
+    }
+
+    @Test
     void stopsSyncingADeletedRepository() {
         JsonNode deleted = ((tools.jackson.databind.node.ObjectNode) payload("repository.privatized.json")).put("action", "deleted");
 

@@ -65,6 +65,44 @@ class OpsBrokerDownIT {
         }
     }
 
+    @Test
+    void aForcedReplayWhileTheBrokerIsDownLeavesItsRequestInTheOutboxAndTheRelayPublishesIt() throws Exception {
+        int kafkaPort = IngestContexts.freePort();
+        String owner = "forced-" + UUID.randomUUID().toString().substring(0, 8);
+        long id = data.repository(owner + "/repo", "completed");
+        String deliveryId = OpsData.deliveryId();
+        data.event(deliveryId, "push", true, null, id, owner + "/repo", OpsData.daysAgo(1));
+        Map<String, Object> overrides = new HashMap<>(DB.springProperties());
+        overrides.put("spring.kafka.bootstrap-servers", "127.0.0.1:" + kafkaPort);
+        overrides.put("forgesync.ops.admin-token", ADMIN);
+        try (TcpForwarder broker = new TcpForwarder(kafkaPort, TestKafka.bootstrapServers());
+             ConfigurableApplicationContext context = IngestContexts.start(overrides)) {
+            OpsClient api = new OpsClient(IngestContexts.port(context));
+
+            OpsClient.Answer replay = api.post("/api/webhooks/replay", ADMIN,
+                    "{\"deliveryIds\":[\"" + deliveryId + "\"],\"force\":true}");
+
+            assertThat(replay.status()).isEqualTo(503);
+            assertThat(replay.body().path("failed").asInt()).isEqualTo(1);
+            assertThat(jdbc.sql("SELECT sync_status FROM repositories WHERE id = :id").param("id", id)
+                    .query(String.class).single()).isEqualTo("pending");
+            String requestId = jdbc.sql("""
+                    SELECT event_id FROM webhook_events
+                    WHERE repository_id = :id AND event_type = 'replay' AND processed = FALSE""")
+                    .param("id", id).query(String.class).single();
+
+            broker.start();
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> processed(requestId));
+            assertThat(SyncRequestsTopic.forDelivery(TestKafka.bootstrapServers(), deliveryId))
+                    .singleElement()
+                    .satisfies(p -> {
+                        assertThat(p.key()).isEqualTo(Long.toString(id));
+                        assertThat(p.request().trigger()).isEqualTo("replay");
+                    });
+        }
+    }
+
     private static TestDatabase migrated() {
         TestDatabase db = TestDatabase.create("ops-broker-down");
         db.migrate();
