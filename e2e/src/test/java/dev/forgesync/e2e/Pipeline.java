@@ -249,6 +249,13 @@ final class Pipeline implements AutoCloseable {
         env.put("FORGESYNC_WEBHOOK_SECRET", SECRET);
         env.put("FORGESYNC_RELAY_INTERVAL", "1s");
         env.put("FORGESYNC_RELAY_GRACE", "3s");
+        env.put("FORGESYNC_PUBLISH_HAND_OVER", "1s");
+        // The recovery sweep on a scale the scenarios can wait for (STRANDED_AFTER is longer): a request lost after
+        // it left the outbox is asked for again after 20 s, a claim without heartbeats after 20 s.
+        env.put("FORGESYNC_RECOVERY_INTERVAL", "2s");
+        env.put("FORGESYNC_RECOVERY_PENDING_AFTER", "20s");
+        env.put("FORGESYNC_RECOVERY_IN_PROGRESS_AFTER", "20s");
+        env.put("FORGESYNC_RECOVERY_FAILED_OVERDUE", "20s");
         env.putAll(options.ingestEnv);
         return new ServiceProcess("ingest", Path.of(jar("e2e.ingest.jar")), options.heapIngest, ingestPort, env, logDir)
                 .managementPort(ingestManagementPort).jvmOptions(jvmOptions());
