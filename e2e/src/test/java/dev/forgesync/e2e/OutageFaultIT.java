@@ -51,7 +51,7 @@ class OutageFaultIT {
                 .workerEnv("FORGESYNC_SYNC_HEARTBEAT_INTERVAL", "2s")
                 .workerEnv("FORGESYNC_RETRY_DATABASE_MAX_DELAY", "2s")
                 .workerEnv("SPRING_KAFKA_CONSUMER_PROPERTIES_MAX_POLL_INTERVAL_MS", "25000")
-                .workerEnv("SPRING_DATASOURCE_HIKARI_CONNECTION_TIMEOUT", "1000")
+                .workerEnv("SPRING_DATASOURCE_HIKARI_CONNECTIONTIMEOUT", "1000")
                 .prepareCache(OutageFaultIT::mountSmallTmpfs));
         ledger = new Ledger(pipeline);
     }
