@@ -82,9 +82,16 @@ PG_SUPERUSER="${FORGESYNC_PG_SUPERUSER:-postgres}"
 # pg_version: the newest PostgreSQL version with a Debian cluster configuration (/etc/postgresql/<version>).
 pg_version() { find /etc/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort -V | tail -n 1; }
 
-# as_postgres CMD...: runs CMD as the operating-system user postgres (peer/trust set-ups expect it).
+# as_postgres CMD...: runs CMD as the operating-system user postgres (peer/trust set-ups expect it) where this user
+# can become it without a prompt (root, or sudo without a password); otherwise as this user: psql_on connects over TCP
+# as the superuser role, so pg_hba decides (trust, or a password from PGPASSWORD or ~/.pgpass). A plain user on a
+# machine without sudo (Debian's default) could not start the stack before this.
 as_postgres() {
-  if [ "$(id -un)" = postgres ]; then "$@"; elif [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi
+  if [ "$(id -un)" = postgres ]; then "$@"
+  elif [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"
+  elif command -v sudo >/dev/null 2>&1 && sudo -n -u postgres true 2>/dev/null; then sudo -n -u postgres "$@"
+  else "$@"
+  fi
 }
 
 # psql_on DB ARGS...: psql as the superuser on database DB; stops at the first error; unaligned, tuples only.
