@@ -35,15 +35,11 @@ class OpsBrokerDownIT {
     @Test
     void resyncWhileTheBrokerIsDownIsPublishedByTheRelayAndReplayAnswers503() throws Exception {
         int kafkaPort = IngestContexts.freePort();
-        String owner = "down-" + UUID.randomUUID().toString().substring(0, 8);
-        long id = data.repository(owner + "/repo", "completed");
-        String deliveryId = OpsData.deliveryId();
-        data.event(deliveryId, "push", true, null, id, owner + "/repo", OpsData.daysAgo(1));
-        Map<String, Object> overrides = new HashMap<>(DB.springProperties());
-        overrides.put("spring.kafka.bootstrap-servers", "127.0.0.1:" + kafkaPort);
-        overrides.put("forgesync.ops.admin-token", ADMIN);
+        Pushed pushed = completedRepositoryWithAPush("down");
+        long id = pushed.repositoryId();
+        String deliveryId = pushed.deliveryId();
         try (TcpForwarder broker = new TcpForwarder(kafkaPort, TestKafka.bootstrapServers());
-             ConfigurableApplicationContext context = IngestContexts.start(overrides)) {
+             ConfigurableApplicationContext context = IngestContexts.start(overridesWithBrokerAt(kafkaPort))) {
             OpsClient api = new OpsClient(IngestContexts.port(context));
 
             OpsClient.Answer resync = api.post("/api/repositories/" + id + "/resync", ADMIN, null);
@@ -68,15 +64,11 @@ class OpsBrokerDownIT {
     @Test
     void aForcedReplayWhileTheBrokerIsDownLeavesItsRequestInTheOutboxAndTheRelayPublishesIt() throws Exception {
         int kafkaPort = IngestContexts.freePort();
-        String owner = "forced-" + UUID.randomUUID().toString().substring(0, 8);
-        long id = data.repository(owner + "/repo", "completed");
-        String deliveryId = OpsData.deliveryId();
-        data.event(deliveryId, "push", true, null, id, owner + "/repo", OpsData.daysAgo(1));
-        Map<String, Object> overrides = new HashMap<>(DB.springProperties());
-        overrides.put("spring.kafka.bootstrap-servers", "127.0.0.1:" + kafkaPort);
-        overrides.put("forgesync.ops.admin-token", ADMIN);
+        Pushed pushed = completedRepositoryWithAPush("forced");
+        long id = pushed.repositoryId();
+        String deliveryId = pushed.deliveryId();
         try (TcpForwarder broker = new TcpForwarder(kafkaPort, TestKafka.bootstrapServers());
-             ConfigurableApplicationContext context = IngestContexts.start(overrides)) {
+             ConfigurableApplicationContext context = IngestContexts.start(overridesWithBrokerAt(kafkaPort))) {
             OpsClient api = new OpsClient(IngestContexts.port(context));
 
             OpsClient.Answer replay = api.post("/api/webhooks/replay", ADMIN,
@@ -101,6 +93,26 @@ class OpsBrokerDownIT {
                         assertThat(p.request().trigger()).isEqualTo("replay");
                     });
         }
+    }
+
+    /** A {@code completed} repository and the stored, published push that synced it. */
+    private record Pushed(long repositoryId, String deliveryId) {
+    }
+
+    private Pushed completedRepositoryWithAPush(String ownerPrefix) {
+        String fullName = ownerPrefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "/repo";
+        long id = data.repository(fullName, "completed");
+        String deliveryId = OpsData.deliveryId();
+        data.event(deliveryId, "push", true, null, id, fullName, OpsData.daysAgo(1));
+        return new Pushed(id, deliveryId);
+    }
+
+    /** The ingest's settings with its broker behind {@code kafkaPort} (a forwarder, closed until started). */
+    private static Map<String, Object> overridesWithBrokerAt(int kafkaPort) {
+        Map<String, Object> overrides = new HashMap<>(DB.springProperties());
+        overrides.put("spring.kafka.bootstrap-servers", "127.0.0.1:" + kafkaPort);
+        overrides.put("forgesync.ops.admin-token", ADMIN);
+        return overrides;
     }
 
     private static TestDatabase migrated() {
