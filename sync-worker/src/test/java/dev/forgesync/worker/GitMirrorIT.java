@@ -101,7 +101,7 @@ class GitMirrorIT {
             GitMirror anonymous = mirror(github.baseUri());
             try (MirrorSession session = anonymous.open("octo/private")) {
                 assertThatThrownBy(session::fetch).isInstanceOfSatisfying(SyncException.class,
-                        e -> assertThat(e.code()).isEqualTo("source_not_found"));
+                        e -> assertThat(e.code()).isEqualTo("source_gone"));
             }
             GitMirror withToken = new GitMirror(new GithubProperties(github.baseUri(), "ghp_private_token_123"),
                     new MirrorProperties(dir.resolve("cache2"), DataSize.ofMegabytes(100), false, Duration.ofSeconds(30)));

@@ -54,7 +54,8 @@ public class RepositoryClaims {
     private static final String COMPLETE = """
             UPDATE repositories
             SET sync_status = 'completed', last_synced_at = NOW(), last_sync_started_at = claimed_at,
-                error_message = NULL, retry_count = 0, next_retry_at = NULL
+                error_message = NULL, retry_count = 0, next_retry_at = NULL,
+                rejected_refs = :rejected, archived_refs = archived_refs + :archived
             WHERE id = :id AND sync_status = 'in_progress' AND claim_fence = :fence""";
 
     private static final String FAIL_FOR_RETRY = """
@@ -127,7 +128,15 @@ public class RepositoryClaims {
 
     /** {@code completed}, remembering when this sync started; false if the claim was lost. */
     public boolean complete(Claim claim) {
-        return fenced(COMPLETE, claim).update() == 1;
+        return complete(claim, 0, 0);
+    }
+
+    /**
+     * {@code completed} with the refs the destination refused this time ({@code > 0}: partial) and the tips the vault
+     * archived this time added to the repository's count; false if the claim was lost.
+     */
+    public boolean complete(Claim claim, int rejectedRefs, int archivedRefs) {
+        return fenced(COMPLETE, claim).param("rejected", rejectedRefs).param("archived", archivedRefs).update() == 1;
     }
 
     /**

@@ -38,6 +38,8 @@ import dev.forgesync.worker.config.MirrorProperties;
 public final class MirrorSession implements AutoCloseable {
 
     /** Where archived tips fetched back from a destination land for a moment (never pushed: not mirrored). */
+    /** JGit's message for an HTTP status it has no exception for: {@code <uri>: 451 Unavailable For Legal Reasons}. */
+    private static final java.util.regex.Pattern GONE = java.util.regex.Pattern.compile(": (410|451)\\b");
     private static final String RECOVERED = "refs/forgesync/recovered/";
     private static final List<String> MIRRORED = List.of(Constants.R_HEADS, Constants.R_TAGS);
     private static final List<RefSpec> FETCHED = List.of(new RefSpec("+refs/heads/*:refs/heads/*"),
@@ -307,15 +309,18 @@ public final class MirrorSession implements AutoCloseable {
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof NoRemoteRepositoryException) {
-                return isSource ? GitFailure.sourceNotFound(where, e)
+                return isSource ? GitFailure.sourceGone(where, e)
                         : new GitFailure("destination_not_found", false, "repository not found at " + where, e);
             }
             String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+            if (isSource && GONE.matcher(message).find()) {
+                return GitFailure.sourceGone(where, e);
+            }
             if (message.contains("redirect")) {
                 return GitFailure.disallowedRemote("redirect refused from " + where, e);
             }
             if (message.contains("not authorized") || message.contains("authentication is required")) {
-                return isSource ? GitFailure.sourceNotFound(where, e) : GitFailure.authRejected(where, e);
+                return isSource ? GitFailure.sourceGone(where, e) : GitFailure.authRejected(where, e);
             }
         }
         return GitFailure.transfer("git transfer with " + where + " failed: " + e.getMessage(), e);
