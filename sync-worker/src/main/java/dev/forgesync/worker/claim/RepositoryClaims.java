@@ -27,7 +27,9 @@ public class RepositoryClaims {
             id, github_full_name, github_owner, github_repo_name, github_default_branch, sync_status,
             COALESCE(retry_count, 0) AS retry_count, COALESCE(max_retries, 3) AS max_retries,
             COALESCE(metadata -> 'sync_stopped' IS NOT NULL, FALSE) AS stopped,
-            COALESCE(github_is_private, FALSE) AS github_is_private, onedev_project_id""";
+            COALESCE(github_is_private, FALSE) AS github_is_private, onedev_project_id, github_url,
+            metadata ->> 'description' AS github_description,
+            COALESCE(metadata ->> 'archived' = 'true', FALSE) AS github_archived""";
 
     private static final String FIND = "SELECT " + COLUMNS + " FROM repositories WHERE id = :id";
 
@@ -197,7 +199,10 @@ public class RepositoryClaims {
                 rs.getInt("max_retries"),
                 rs.getBoolean("stopped"),
                 rs.getBoolean("github_is_private"),
-                nullableLong(rs, "onedev_project_id"));
+                nullableLong(rs, "onedev_project_id"),
+                rs.getString("github_url"),
+                rs.getString("github_description"),
+                rs.getBoolean("github_archived"));
     }
 
     /** {@code onedev_project_id} is an INTEGER column: pgjdbc refuses {@code getObject(.., Long.class)} on it. */
