@@ -156,8 +156,11 @@ public final class MirrorSession implements AutoCloseable {
             } else {
                 plan.first.remove(a.dependent());
                 plan.rest.remove(a.dependent());
+                String why = push.rejected().stream().filter(r -> r.ref().equals(a.record().archive()))
+                        .map(RejectedRef::reason).findFirst().orElse("no answer");
+                push.rejected().removeIf(r -> r.ref().equals(a.record().archive()));
                 push.rejected().add(new RejectedRef(a.record().ref(), "not moved: its archive "
-                        + a.record().archive() + " was refused"));
+                        + a.record().archive() + " was refused: " + why));
             }
         }
         return kept;
