@@ -139,7 +139,7 @@ class VaultIT extends WorkerITSupport {
             assertThat(jdbc.sql("SELECT id FROM repositories WHERE rejected_refs > 0").query(Long.class).list())
                     .contains(id);
             assertThat(lastCompleted(id).get("payload").toString()).contains("\"partial\": true",
-                    "\"refsUpdated\": 49");
+                    "\"refsUpdated\": 48");
         }
     }
 
