@@ -85,7 +85,7 @@ public final class GitHttpServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler("/");
         context.addFilter(new FilterHolder(new GateFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
         b.extraServlets.forEach((spec, servlet) -> context.addServlet(new ServletHolder(servlet), spec));
-        context.addServlet(new ServletHolder(gitServlet(b.pushEnabled, b.preReceive)), "/*");
+        context.addServlet(new ServletHolder(gitServlet(b.pushEnabled, b.preReceive, b.postReceive)), "/*");
         server.setHandler(context);
     }
 
@@ -103,6 +103,7 @@ public final class GitHttpServer implements AutoCloseable {
         private int port;
         private Function<String, Optional<Path>> locator;
         private Function<Repository, org.eclipse.jgit.transport.PreReceiveHook> preReceive;
+        private Function<Repository, org.eclipse.jgit.transport.PostReceiveHook> postReceive;
         private java.util.function.BiPredicate<String, String> authenticator;
         private final java.util.LinkedHashMap<String, HttpServlet> extraServlets = new java.util.LinkedHashMap<>();
 
@@ -152,6 +153,12 @@ public final class GitHttpServer implements AutoCloseable {
         /** The {@code pre-receive} hook a push into a repository runs (e.g. OneDev's protection rules). */
         public Builder preReceive(Function<Repository, org.eclipse.jgit.transport.PreReceiveHook> hook) {
             this.preReceive = hook;
+            return this;
+        }
+
+        /** The {@code post-receive} hook a push into a repository runs (e.g. OneDev's default-branch rule). */
+        public Builder postReceive(Function<Repository, org.eclipse.jgit.transport.PostReceiveHook> hook) {
+            this.postReceive = hook;
             return this;
         }
 
@@ -248,7 +255,8 @@ public final class GitHttpServer implements AutoCloseable {
     }
 
     private GitServlet gitServlet(boolean pushEnabled,
-                                  Function<Repository, org.eclipse.jgit.transport.PreReceiveHook> preReceive) {
+                                  Function<Repository, org.eclipse.jgit.transport.PreReceiveHook> preReceive,
+                                  Function<Repository, org.eclipse.jgit.transport.PostReceiveHook> postReceive) {
         GitServlet servlet = new GitServlet();
         servlet.setRepositoryResolver((HttpServletRequest req, String name) -> {
             Path dir = locator.apply(name).orElseThrow(() -> new RepositoryNotFoundException(name));
@@ -267,6 +275,9 @@ public final class GitHttpServer implements AutoCloseable {
             pack.setAllowDeletes(true);
             if (preReceive != null) {
                 pack.setPreReceiveHook(preReceive.apply(db));
+            }
+            if (postReceive != null) {
+                pack.setPostReceiveHook(postReceive.apply(db));
             }
             return pack;
         });

@@ -62,6 +62,7 @@ public final class OneDevStandIn implements AutoCloseable {
                 .anonymousRead(false)
                 .locator(this::locate)
                 .preReceive(this::preReceive)
+                .postReceive(OneDevStandIn::postReceive)
                 .servlet("/~api/*", api)
                 .start();
     }
@@ -223,6 +224,34 @@ public final class OneDevStandIn implements AutoCloseable {
                     cmd.setResult(org.eclipse.jgit.transport.ReceiveCommand.Result.REJECTED_OTHER_REASON,
                             "pre-receive hook declined");
                 }
+            }
+        };
+    }
+
+    /** OneDev's post-receive: the first branch pushed into a repository without a default branch becomes HEAD. */
+    private static org.eclipse.jgit.transport.PostReceiveHook postReceive(Repository db) {
+        return (rp, commands) -> {
+            try {
+                org.eclipse.jgit.lib.Ref head = db.exactRef(org.eclipse.jgit.lib.Constants.HEAD);
+                if (head != null && head.getObjectId() != null) {
+                    return;
+                }
+                commands.stream()
+                        .filter(c -> c.getResult() == org.eclipse.jgit.transport.ReceiveCommand.Result.OK)
+                        .filter(c -> c.getType() != org.eclipse.jgit.transport.ReceiveCommand.Type.DELETE)
+                        .map(org.eclipse.jgit.transport.ReceiveCommand::getRefName)
+                        .filter(n -> n.startsWith(org.eclipse.jgit.lib.Constants.R_HEADS)).findFirst()
+                        .ifPresent(branch -> {
+                            try {
+                                org.eclipse.jgit.lib.RefUpdate u = db.updateRef(org.eclipse.jgit.lib.Constants.HEAD);
+                                u.disableRefLog();
+                                u.link(branch);
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         };
     }
