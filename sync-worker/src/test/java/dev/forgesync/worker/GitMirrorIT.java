@@ -11,6 +11,8 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.unit.DataSize;
 
@@ -90,6 +92,23 @@ class GitMirrorIT {
                 .isInstanceOfSatisfying(SyncException.class, e -> assertThat(e.code()).isEqualTo("disallowed_remote"));
         assertThatThrownBy(() -> mirror(URI.create("https://github.com")).open("../../etc/passwd"))
                 .isInstanceOfSatisfying(SyncException.class, e -> assertThat(e.code()).isEqualTo("disallowed_remote"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {404, 410, 451})
+    void aSourceThatIsGoneOrBlockedIsSourceGoneAndNotRetried(int status) {
+        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
+             SourceRepo source = SourceRepo.create(github.root(), dir.resolve("work"), "octo/blocked")) {
+            source.commit("main", "a.txt", "a");
+            github.failWith(status);
+
+            try (MirrorSession session = mirror(github.baseUri()).open("octo/blocked")) {
+                assertThatThrownBy(session::fetch).isInstanceOfSatisfying(SyncException.class, e -> {
+                    assertThat(e.code()).isEqualTo("source_gone");
+                    assertThat(e.retryable()).isFalse();
+                });
+            }
+        }
     }
 
     @Test

@@ -20,7 +20,7 @@ import dev.forgesync.testsupport.GitHttpServer;
 import dev.forgesync.testsupport.onedev.OneDevStandIn;
 import dev.forgesync.worker.config.GithubProperties;
 import dev.forgesync.worker.config.HistoryProperties;
-import dev.forgesync.worker.config.HistoryProperties.MirrorMode;
+import dev.forgesync.worker.config.MirrorMode;
 import dev.forgesync.worker.config.MirrorProperties;
 import dev.forgesync.worker.mirror.ArchivedRef;
 import dev.forgesync.worker.mirror.GitMirror;

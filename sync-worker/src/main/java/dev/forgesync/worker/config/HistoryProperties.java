@@ -29,8 +29,6 @@ public record HistoryProperties(
         @NotNull @DefaultValue({}) List<String> tagsInclude,
         @NotNull @DefaultValue({}) List<String> tagsExclude) {
 
-    public enum MirrorMode { VAULT, EXACT }
-
     /** Every branch and tag, with the given mode. */
     public static HistoryProperties all(MirrorMode mode) {
         return new HistoryProperties(mode, List.of(), List.of(), List.of(), List.of());

@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 
 import dev.forgesync.worker.config.GithubProperties;
 import dev.forgesync.worker.config.HistoryProperties;
+import dev.forgesync.worker.config.MirrorMode;
 import dev.forgesync.worker.config.MirrorProperties;
 
 /**
@@ -37,7 +38,7 @@ public class GitMirror {
 
     /** Every branch and tag, in {@code exact} mode: a strict copy (tests and benchmarks of the transport). */
     public GitMirror(GithubProperties github, MirrorProperties properties) {
-        this(github, properties, HistoryProperties.all(HistoryProperties.MirrorMode.EXACT));
+        this(github, properties, HistoryProperties.all(MirrorMode.EXACT));
     }
 
     @org.springframework.beans.factory.annotation.Autowired
