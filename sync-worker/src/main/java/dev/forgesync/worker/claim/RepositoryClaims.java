@@ -57,7 +57,8 @@ public class RepositoryClaims {
             UPDATE repositories
             SET sync_status = 'completed', last_synced_at = NOW(), last_sync_started_at = claimed_at,
                 error_message = NULL, retry_count = 0, next_retry_at = NULL,
-                rejected_refs = :rejected, archived_refs = archived_refs + :archived
+                rejected_refs = COALESCE(CAST(:rejected AS integer), rejected_refs),
+                archived_refs = archived_refs + :archived
             WHERE id = :id AND sync_status = 'in_progress' AND claim_fence = :fence""";
 
     private static final String FAIL_FOR_RETRY = """
@@ -135,10 +136,12 @@ public class RepositoryClaims {
 
     /**
      * {@code completed} with the refs the destination refused this time ({@code > 0}: partial) and the tips the vault
-     * archived this time added to the repository's count; false if the claim was lost.
+     * archived this time added to the repository's count ({@code rejectedRefs} null: no push ran, the count stays);
+     * false if the claim was lost.
      */
-    public boolean complete(Claim claim, int rejectedRefs, int archivedRefs) {
-        return fenced(COMPLETE, claim).param("rejected", rejectedRefs).param("archived", archivedRefs).update() == 1;
+    public boolean complete(Claim claim, Integer rejectedRefs, int archivedRefs) {
+        return fenced(COMPLETE, claim).param("rejected", rejectedRefs, java.sql.Types.INTEGER)
+                .param("archived", archivedRefs).update() == 1;
     }
 
     /**

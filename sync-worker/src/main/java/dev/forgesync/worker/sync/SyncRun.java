@@ -110,7 +110,7 @@ class SyncRun {
             log.info("repository {} settings not applied alone ({}), running a full sync", claim.id(), e.code());
             return false;
         }
-        if (!claims.complete(claim, 0, 0)) {
+        if (!claims.complete(claim, null, 0)) {
             throw held.markLost("when completing");
         }
         audit.record(claim.id(), LogEntry.of(SyncEventType.SYNC_COMPLETED, SyncLogStatus.SUCCESS)
