@@ -85,6 +85,9 @@ class MigrationIT {
         expected.put("repositories.claim_fence", "bigint NO");
         expected.put("repositories.claimed_at", "timestamp with time zone YES");
         expected.put("repositories.last_sync_started_at", "timestamp with time zone YES");
+        // V7: vault mode and per-ref isolation
+        expected.put("repositories.rejected_refs", "integer NO");
+        expected.put("repositories.archived_refs", "integer NO");
         // sync_logs
         expected.put("sync_logs.id", "integer NO");
         expected.put("sync_logs.repository_id", "integer NO");

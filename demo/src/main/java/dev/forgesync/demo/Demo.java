@@ -59,7 +59,13 @@ public final class Demo {
         RevCommit commit = commitAndPush(work, github, "docs: a second line", "CHANGES.md", "the demo's second commit\n");
         say("pushed commit %s to main on the source", commit.abbreviate(7).name());
         sendWebhook("push", "push.payload.json");
-        followSync(repositoryId, firstSync);
+        Instant secondSync = followSync(repositoryId, firstSync);
+
+        RevCommit rewritten = amendAndForcePush(work, github);
+        say("force-pushed main on the source: %s replaces %s, which is no longer in the source's history",
+                rewritten.abbreviate(7).name(), commit.abbreviate(7).name());
+        sendWebhook("push", "push.payload.json");
+        followSync(repositoryId, secondSync);
 
         printWhereTheMirrorIs(repositoryId, github);
     }
@@ -89,6 +95,19 @@ public final class Demo {
         try (Git git = Git.open(work.toFile())) {
             RevCommit commit = commit(git, work, file, content + Instant.now() + "\n", message);
             git.push().setRemote(github.cloneUri(settings.fullName()).toString()).add("main").call();
+            return commit;
+        }
+    }
+
+    /** Rewrites the tip of main and force-pushes it, as {@code git commit --amend && git push --force} would. */
+    private RevCommit amendAndForcePush(Path work, GitHttpServer github) throws Exception {
+        try (Git git = Git.open(work.toFile())) {
+            Files.writeString(work.resolve("CHANGES.md"), "the demo's second commit, rewritten " + Instant.now() + "\n");
+            git.add().addFilepattern("CHANGES.md").call();
+            RevCommit commit = git.commit().setAmend(true).setMessage("docs: a second line (rewritten)")
+                    .setAuthor("forgesync demo", "demo@forgesync.invalid")
+                    .setCommitter("forgesync demo", "demo@forgesync.invalid").call();
+            git.push().setRemote(github.cloneUri(settings.fullName()).toString()).add("+main:main").call();
             return commit;
         }
     }
@@ -203,7 +222,12 @@ public final class Demo {
         }
         java.util.Map<String, String> source = refs(github.cloneUri(settings.fullName()).toString());
         java.util.Map<String, String> mirror = refs(url);
+        java.util.Map<String, String> archived = new java.util.TreeMap<>(mirror);
+        archived.keySet().removeIf(ref -> !ref.contains("/forgesync/archive/"));
+        mirror.keySet().removeAll(archived.keySet());
         say("done: %s mirrored at %s (last synced %s)", settings.fullName(), url, lastSynced);
+        archived.forEach((ref, id) -> say("kept by vault mode: %s -> %s (a tip upstream's force-push dropped)", ref,
+                id.substring(0, 7)));
         say("refs: %d in the source, %d in the mirror, %s", source.size(), mirror.size(),
                 source.equals(mirror) ? "all equal" : "DIFFERENT: source " + source + " mirror " + mirror);
         say("look at the mirror:  git --git-dir %s log --oneline --all   (or git clone %s)", url, url);

@@ -63,7 +63,7 @@ class FailureIT extends WorkerITSupport {
 
         assertThat(row(id).get("retry_count")).isEqualTo(0);
         assertThat(eventTypes(id)).containsExactly("sync_started", "clone_started", "sync_failed");
-        assertThat(logs(id).get(2).get("error_code")).isEqualTo("source_not_found");
+        assertThat(logs(id).get(2).get("error_code")).isEqualTo("source_gone");
         assertThat(awaitDeadLetters(Long.toString(id))).hasSize(1);
         assertThat(ONEDEV.projectByPath("github/" + fullName)).isEmpty();
     }

@@ -11,6 +11,8 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.unit.DataSize;
 
@@ -92,6 +94,23 @@ class GitMirrorIT {
                 .isInstanceOfSatisfying(SyncException.class, e -> assertThat(e.code()).isEqualTo("disallowed_remote"));
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {404, 410, 451})
+    void aSourceThatIsGoneOrBlockedIsSourceGoneAndNotRetried(int status) {
+        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
+             SourceRepo source = SourceRepo.create(github.root(), dir.resolve("work"), "octo/blocked")) {
+            source.commit("main", "a.txt", "a");
+            github.failWith(status);
+
+            try (MirrorSession session = mirror(github.baseUri()).open("octo/blocked")) {
+                assertThatThrownBy(session::fetch).isInstanceOfSatisfying(SyncException.class, e -> {
+                    assertThat(e.code()).isEqualTo("source_gone");
+                    assertThat(e.retryable()).isFalse();
+                });
+            }
+        }
+    }
+
     @Test
     void fetchesAPrivateSourceOnlyWithTheGitHubToken() {
         try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github"))
@@ -101,7 +120,7 @@ class GitMirrorIT {
             GitMirror anonymous = mirror(github.baseUri());
             try (MirrorSession session = anonymous.open("octo/private")) {
                 assertThatThrownBy(session::fetch).isInstanceOfSatisfying(SyncException.class,
-                        e -> assertThat(e.code()).isEqualTo("source_not_found"));
+                        e -> assertThat(e.code()).isEqualTo("source_gone"));
             }
             GitMirror withToken = new GitMirror(new GithubProperties(github.baseUri(), "ghp_private_token_123"),
                     new MirrorProperties(dir.resolve("cache2"), DataSize.ofMegabytes(100), false, Duration.ofSeconds(30)));

@@ -98,8 +98,13 @@ class MirrorIT extends WorkerITSupport {
             requestSync(id, fullName);
             awaitFinishedSyncs(id, 2);
 
-            assertThat(SourceRepo.refsOf(ONEDEV.repositoryDirectory(projectId))).isEqualTo(source.refs())
-                    .doesNotContainKey("refs/heads/doomed");
+            Map<String, ObjectId> mirrored = SourceRepo.refsOf(ONEDEV.repositoryDirectory(projectId));
+            Map<String, ObjectId> archived = SourceRepo.refsOf(ONEDEV.repositoryDirectory(projectId),
+                    "refs/heads/forgesync/archive/");
+            mirrored.keySet().removeAll(archived.keySet());
+            assertThat(mirrored).isEqualTo(source.refs()).doesNotContainKey("refs/heads/doomed");
+            assertThat(archived.keySet()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                    .startsWith("refs/heads/forgesync/archive/doomed/"); // vault mode, the default
             assertThat(lastCompleted(id).get("payload").toString()).contains("\"refsDeleted\": 1");
         }
     }

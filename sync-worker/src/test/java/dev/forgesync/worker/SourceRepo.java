@@ -73,6 +73,42 @@ final class SourceRepo implements AutoCloseable {
         call(() -> git.tag().setName(name).setObjectId(target).setMessage("release " + name).setSigned(false).call());
     }
 
+    /** Rewrites the tip of {@code branch} (what {@code git commit --amend && git push --force} does upstream). */
+    RevCommit amend(String branch, String file, String content) {
+        try {
+            checkout(branch);
+            Path target = work.resolve(file);
+            Files.createDirectories(target.getParent());
+            Files.writeString(target, content);
+            git.add().addFilepattern(file).call();
+            return git.commit().setAmend(true).setMessage("rewritten " + file + " on " + branch).setSign(false).call();
+        } catch (GitAPIException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void deleteTag(String name) {
+        call(() -> git.tagDelete().setTags(name).call());
+    }
+
+    /** Deletes the repository, as GitHub does when its owner deletes it: it answers 404 from now on. */
+    void deleteRepository() {
+        try {
+            org.eclipse.jgit.util.FileUtils.delete(git.getRepository().getDirectory(),
+                    org.eclipse.jgit.util.FileUtils.RECURSIVE);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    ObjectId tip(String branch) {
+        try {
+            return git.getRepository().resolve(Constants.R_HEADS + branch);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     void deleteBranch(String name) {
         call(() -> {
             checkout("main");
@@ -93,6 +129,19 @@ final class SourceRepo implements AutoCloseable {
 
     Map<String, ObjectId> refs() {
         return refsOf(git.getRepository());
+    }
+
+    /** The refs of a bare repository under {@code prefix} (e.g. {@code refs/heads/forgesync/archive/}). */
+    static Map<String, ObjectId> refsOf(Path bareDir, String prefix) {
+        Map<String, ObjectId> refs = new TreeMap<>();
+        try (Repository repo = FileRepositoryBuilder.create(bareDir.toFile())) {
+            for (Ref r : repo.getRefDatabase().getRefsByPrefix(prefix)) {
+                refs.put(r.getName(), r.getObjectId());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return refs;
     }
 
     static Map<String, ObjectId> refsOf(Path bareDir) {

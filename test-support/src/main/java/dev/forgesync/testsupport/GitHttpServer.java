@@ -85,7 +85,7 @@ public final class GitHttpServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler("/");
         context.addFilter(new FilterHolder(new GateFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
         b.extraServlets.forEach((spec, servlet) -> context.addServlet(new ServletHolder(servlet), spec));
-        context.addServlet(new ServletHolder(gitServlet(b.pushEnabled)), "/*");
+        context.addServlet(new ServletHolder(gitServlet(b.pushEnabled, b.preReceive, b.postReceive)), "/*");
         server.setHandler(context);
     }
 
@@ -102,6 +102,8 @@ public final class GitHttpServer implements AutoCloseable {
         private boolean pushEnabled = true;
         private int port;
         private Function<String, Optional<Path>> locator;
+        private Function<Repository, org.eclipse.jgit.transport.PreReceiveHook> preReceive;
+        private Function<Repository, org.eclipse.jgit.transport.PostReceiveHook> postReceive;
         private java.util.function.BiPredicate<String, String> authenticator;
         private final java.util.LinkedHashMap<String, HttpServlet> extraServlets = new java.util.LinkedHashMap<>();
 
@@ -145,6 +147,18 @@ public final class GitHttpServer implements AutoCloseable {
         /** How a repository name from the URL (e.g. {@code owner/repo.git}) maps to a bare repository folder. */
         public Builder locator(Function<String, Optional<Path>> locator) {
             this.locator = locator;
+            return this;
+        }
+
+        /** The {@code pre-receive} hook a push into a repository runs (e.g. OneDev's protection rules). */
+        public Builder preReceive(Function<Repository, org.eclipse.jgit.transport.PreReceiveHook> hook) {
+            this.preReceive = hook;
+            return this;
+        }
+
+        /** The {@code post-receive} hook a push into a repository runs (e.g. OneDev's default-branch rule). */
+        public Builder postReceive(Function<Repository, org.eclipse.jgit.transport.PostReceiveHook> hook) {
+            this.postReceive = hook;
             return this;
         }
 
@@ -240,7 +254,9 @@ public final class GitHttpServer implements AutoCloseable {
         return Optional.empty();
     }
 
-    private GitServlet gitServlet(boolean pushEnabled) {
+    private GitServlet gitServlet(boolean pushEnabled,
+                                  Function<Repository, org.eclipse.jgit.transport.PreReceiveHook> preReceive,
+                                  Function<Repository, org.eclipse.jgit.transport.PostReceiveHook> postReceive) {
         GitServlet servlet = new GitServlet();
         servlet.setRepositoryResolver((HttpServletRequest req, String name) -> {
             Path dir = locator.apply(name).orElseThrow(() -> new RepositoryNotFoundException(name));
@@ -257,6 +273,12 @@ public final class GitHttpServer implements AutoCloseable {
             ReceivePack pack = new ReceivePack(db);
             pack.setAllowNonFastForwards(true);
             pack.setAllowDeletes(true);
+            if (preReceive != null) {
+                pack.setPreReceiveHook(preReceive.apply(db));
+            }
+            if (postReceive != null) {
+                pack.setPostReceiveHook(postReceive.apply(db));
+            }
             return pack;
         });
         return servlet;

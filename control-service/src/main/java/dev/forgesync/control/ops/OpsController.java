@@ -76,9 +76,10 @@ class OpsController {
     @GetMapping("/repositories")
     Page<RepositorySummary> repositories(@RequestParam(required = false) String status,
             @RequestParam(required = false) String owner, @RequestParam(required = false) String q,
+            @RequestParam(required = false) String partial,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
         return queries.repositories(OpsParams.syncStatus(status), OpsParams.text("owner", owner, MAX_TEXT),
-                OpsParams.text("q", q, MAX_TEXT), page(page, size));
+                OpsParams.text("q", q, MAX_TEXT), OpsParams.flag("partial", partial), page(page, size));
     }
 
     @GetMapping("/repositories/{id}")

@@ -62,6 +62,19 @@ final class OpsParams {
         }
     }
 
+    /** An optional {@code true}/{@code false} filter; null when absent. */
+    static Boolean flag(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw OpsRejection.badRequest("'" + name + "' must be true or false, was '" + abbreviate(value)
+                    + "'");
+        };
+    }
+
     static String syncStatus(String value) {
         if (value == null || value.isBlank()) {
             return null;

@@ -80,9 +80,11 @@ class OpsQueries {
 
     private static final String REPOSITORIES = """
             SELECT r.id, r.github_full_name, r.github_owner, r.sync_status, r.retry_count, r.max_retries,
-                   r.last_synced_at, r.next_retry_at, r.updated_at, r.error_message, r.onedev_repo_name
+                   r.last_synced_at, r.next_retry_at, r.updated_at, r.error_message, r.onedev_repo_name,
+                   r.rejected_refs, r.archived_refs
             FROM repositories r
             WHERE (CAST(:status AS text) IS NULL OR r.sync_status = :status)
+              AND (CAST(:partial AS boolean) IS NULL OR (r.rejected_refs > 0) = :partial)
               AND %s
               AND (CAST(:pattern AS text) IS NULL OR r.github_full_name ILIKE :pattern ESCAPE '\\')
             ORDER BY r.id""".formatted(OWNER_FILTER);
@@ -125,8 +127,10 @@ class OpsQueries {
                 .run(jdbc, UNPROCESSED, mapper(UnprocessedWebhook.class), page);
     }
 
-    Page<RepositorySummary> repositories(String status, String owner, String q, PageRequest page) {
+    /** {@code partial}: only repositories whose latest sync had refs refused (true), or none refused (false). */
+    Page<RepositorySummary> repositories(String status, String owner, String q, Boolean partial, PageRequest page) {
         return new PagedQuery().text("status", status).text("owner", owner).text("pattern", containsPattern(q))
+                .flag("partial", partial)
                 .run(jdbc, REPOSITORIES, mapper(RepositorySummary.class), page);
     }
 

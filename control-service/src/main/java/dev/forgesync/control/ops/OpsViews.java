@@ -36,14 +36,35 @@ final class OpsViews {
 
     record RepositorySummary(long id, String githubFullName, String githubOwner, String syncStatus,
             Integer retryCount, Integer maxRetries, OffsetDateTime lastSyncedAt, OffsetDateTime nextRetryAt,
-            OffsetDateTime updatedAt, String errorMessage, String onedevRepoName) {
+            OffsetDateTime updatedAt, String errorMessage, String onedevRepoName, int rejectedRefs, int archivedRefs) {
+
+        /** Completed with refs the destination refused (README "Vault and exact mode"). */
+        @com.fasterxml.jackson.annotation.JsonProperty("partial")
+        public boolean partial() {
+            return rejectedRefs > 0;
+        }
     }
 
     record Repository(long id, String githubUrl, String githubFullName, String githubOwner, String githubRepoName,
             Long githubRepoId, String githubDefaultBranch, Boolean githubIsPrivate, Integer githubSizeKb,
             String onedevUrl, String onedevRepoName, Integer onedevProjectId, String syncStatus, String errorMessage,
             Integer retryCount, Integer maxRetries, OffsetDateTime createdAt, OffsetDateTime updatedAt,
-            OffsetDateTime lastSyncedAt, OffsetDateTime nextRetryAt, JsonNode metadata) {
+            OffsetDateTime lastSyncedAt, OffsetDateTime nextRetryAt, JsonNode metadata, int rejectedRefs,
+            int archivedRefs) {
+
+        @com.fasterxml.jackson.annotation.JsonProperty("partial")
+        public boolean partial() {
+            return rejectedRefs > 0;
+        }
+    }
+
+    /** A tip vault mode kept: {@code ref} was at {@code oldTip}, now reachable from {@code archive}. */
+    record ArchivedRef(String ref, String archive, String oldTip, String newTip, String reason,
+            OffsetDateTime archivedAt) {
+    }
+
+    /** A ref the destination refused in the latest push, with its reason. */
+    record RejectedRef(String ref, String reason, OffsetDateTime rejectedAt) {
     }
 
     record HistoryEntry(long id, String eventType, String status, String errorCode, String errorMessage,
@@ -54,6 +75,7 @@ final class OpsViews {
             OffsetDateTime receivedAt, OffsetDateTime processedAt) {
     }
 
-    record RepositoryDetail(Repository repository, Page<HistoryEntry> history, List<WebhookEntry> recentWebhooks) {
+    record RepositoryDetail(Repository repository, Page<HistoryEntry> history, List<WebhookEntry> recentWebhooks,
+            List<RejectedRef> rejectedRefs, List<ArchivedRef> archivedRefs) {
     }
 }

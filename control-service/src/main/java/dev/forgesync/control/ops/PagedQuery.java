@@ -31,6 +31,11 @@ final class PagedQuery {
         return this;
     }
 
+    PagedQuery flag(String name, Boolean value) {
+        params.addValue(name, value, Types.BOOLEAN);
+        return this;
+    }
+
     PagedQuery bool(String name, boolean value) {
         params.addValue(name, value, Types.BOOLEAN);
         return this;

@@ -27,8 +27,28 @@ class RepositoryDetails {
             SELECT id, github_url, github_full_name, github_owner, github_repo_name, github_repo_id,
                    github_default_branch, github_is_private, github_size_kb, onedev_url, onedev_repo_name,
                    onedev_project_id, sync_status, error_message, retry_count, max_retries, created_at, updated_at,
-                   last_synced_at, next_retry_at, metadata::text AS metadata
+                   last_synced_at, next_retry_at, metadata::text AS metadata, rejected_refs, archived_refs
             FROM repositories WHERE id = :id""";
+
+    /** Every tip the vault kept (the worker's push_completed payloads), newest first. */
+    private static final String ARCHIVED = """
+            SELECT a ->> 'ref' AS ref, a ->> 'archive' AS archive, a ->> 'oldTip' AS old_tip,
+                   a ->> 'newTip' AS new_tip, a ->> 'reason' AS reason, l.created_at AS archived_at
+            FROM sync_logs l, jsonb_array_elements(l.payload -> 'archived') AS a
+            WHERE l.repository_id = :id AND l.event_type = 'push_completed'
+            ORDER BY l.id DESC
+            LIMIT :limit""";
+
+    /** The refs refused by the latest push (its ref_rejected rows). */
+    private static final String REJECTED = """
+            SELECT l.payload ->> 'ref' AS ref, l.error_message AS reason, l.created_at AS rejected_at
+            FROM sync_logs l
+            WHERE l.repository_id = :id AND l.error_code = 'ref_rejected'
+              AND l.id > COALESCE((SELECT MAX(p.id) FROM sync_logs p
+                                   WHERE p.repository_id = :id AND p.event_type = 'push_started'), 0)
+            ORDER BY l.id""";
+
+    private static final int ARCHIVED_SHOWN = 500;
 
     private static final String HISTORY = """
             SELECT id, event_type, status, error_code, error_message, duration_seconds, bytes_transferred,
@@ -57,7 +77,11 @@ class RepositoryDetails {
                 .run(jdbc, HISTORY, RepositoryDetails::history, historyPage);
         List<WebhookEntry> webhooks = jdbc.sql(WEBHOOKS).param("id", id).param("limit", RECENT_WEBHOOKS)
                 .query(OpsQueries.mapper(WebhookEntry.class)).list();
-        return Optional.of(new RepositoryDetail(row.get(), history, webhooks));
+        List<OpsViews.RejectedRef> rejected = jdbc.sql(REJECTED).param("id", id)
+                .query(OpsQueries.mapper(OpsViews.RejectedRef.class)).list();
+        List<OpsViews.ArchivedRef> archived = jdbc.sql(ARCHIVED).param("id", id).param("limit", ARCHIVED_SHOWN)
+                .query(OpsQueries.mapper(OpsViews.ArchivedRef.class)).list();
+        return Optional.of(new RepositoryDetail(row.get(), history, webhooks, rejected, archived));
     }
 
     private static Repository repository(ResultSet rs, int n) throws SQLException {
@@ -68,7 +92,8 @@ class RepositoryDetails {
                 nullableInt(rs, "onedev_project_id"), rs.getString("sync_status"), rs.getString("error_message"),
                 nullableInt(rs, "retry_count"), nullableInt(rs, "max_retries"), OpsQueries.time(rs, "created_at"),
                 OpsQueries.time(rs, "updated_at"), OpsQueries.time(rs, "last_synced_at"),
-                OpsQueries.time(rs, "next_retry_at"), json(rs.getString("metadata")));
+                OpsQueries.time(rs, "next_retry_at"), json(rs.getString("metadata")), rs.getInt("rejected_refs"),
+                rs.getInt("archived_refs"));
     }
 
     private static HistoryEntry history(ResultSet rs, int n) throws SQLException {

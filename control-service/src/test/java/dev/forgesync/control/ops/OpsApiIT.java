@@ -198,6 +198,41 @@ class OpsApiIT {
     }
 
     @Test
+    void aPartialRepositoryIsFilteredOnAndShowsItsRefusedRefsAndItsArchivedTips() {
+        long partial = data.repository("vault/partial", "completed");
+        long whole = data.repository("vault/whole", "completed");
+        jdbc.sql("UPDATE repositories SET rejected_refs = 1, archived_refs = 1 WHERE id = :id").param("id", partial).update();
+        jdbc.sql("""
+                INSERT INTO sync_logs (repository_id, event_type, status, payload) VALUES
+                  (:id, 'push_started', 'success', '{"destination": "onedev"}'),
+                  (:id, 'push_completed', 'success', CAST(:archived AS jsonb))""")
+                .param("id", partial).param("archived", """
+                        {"destination": "onedev", "archived": [{"ref": "refs/heads/main",
+                         "archive": "refs/heads/forgesync/archive/main/20261202T120000Z",
+                         "oldTip": "1111111111111111111111111111111111111111",
+                         "newTip": "2222222222222222222222222222222222222222", "reason": "force-pushed"}]}""")
+                .update();
+        jdbc.sql("""
+                INSERT INTO sync_logs (repository_id, event_type, status, error_code, error_message, payload)
+                VALUES (:id, 'push_completed', 'failure', 'ref_rejected', 'pre-receive hook declined - locked',
+                        '{"ref": "refs/heads/locked"}')""").param("id", partial).update();
+
+        assertThat(ids(ok(api.get("/api/repositories?partial=true&owner=vault", READ)))).containsExactly(partial);
+        assertThat(ids(ok(api.get("/api/repositories?partial=false&owner=vault", READ)))).containsExactly(whole);
+        JsonNode summary = ok(api.get("/api/repositories?partial=true&owner=vault", READ)).path("items").get(0);
+        assertThat(summary.path("partial").asBoolean()).isTrue();
+        assertThat(summary.path("archivedRefs").asInt()).isEqualTo(1);
+        JsonNode detail = ok(api.get("/api/repositories/" + partial, READ));
+        assertThat(detail.path("repository").path("rejectedRefs").asInt()).isEqualTo(1);
+        assertThat(detail.path("rejectedRefs").get(0).path("ref").asString()).isEqualTo("refs/heads/locked");
+        assertThat(detail.path("rejectedRefs").get(0).path("reason").asString()).contains("locked");
+        assertThat(detail.path("archivedRefs").get(0).path("archive").asString())
+                .isEqualTo("refs/heads/forgesync/archive/main/20261202T120000Z");
+        assertThat(detail.path("archivedRefs").get(0).path("oldTip").asString()).startsWith("1111");
+        assertBadRequest(api.get("/api/repositories?partial=maybe", READ), "'partial' must be true or false");
+    }
+
+    @Test
     void invalidParametersAre400sThatSayWhatIsAllowed() {
         assertBadRequest(api.get("/api/syncs/pending?size=501", READ), "'size' must be between 1 and 500");
         assertBadRequest(api.get("/api/syncs/pending?size=0", READ), "'size' must be between 1 and 500");

@@ -27,7 +27,9 @@ public class RepositoryClaims {
             id, github_full_name, github_owner, github_repo_name, github_default_branch, sync_status,
             COALESCE(retry_count, 0) AS retry_count, COALESCE(max_retries, 3) AS max_retries,
             COALESCE(metadata -> 'sync_stopped' IS NOT NULL, FALSE) AS stopped,
-            COALESCE(github_is_private, FALSE) AS github_is_private, onedev_project_id""";
+            COALESCE(github_is_private, FALSE) AS github_is_private, onedev_project_id, github_url,
+            metadata ->> 'description' AS github_description,
+            COALESCE(metadata ->> 'archived' = 'true', FALSE) AS github_archived""";
 
     private static final String FIND = "SELECT " + COLUMNS + " FROM repositories WHERE id = :id";
 
@@ -54,7 +56,9 @@ public class RepositoryClaims {
     private static final String COMPLETE = """
             UPDATE repositories
             SET sync_status = 'completed', last_synced_at = NOW(), last_sync_started_at = claimed_at,
-                error_message = NULL, retry_count = 0, next_retry_at = NULL
+                error_message = NULL, retry_count = 0, next_retry_at = NULL,
+                rejected_refs = COALESCE(CAST(:rejected AS integer), rejected_refs),
+                archived_refs = archived_refs + :archived
             WHERE id = :id AND sync_status = 'in_progress' AND claim_fence = :fence""";
 
     private static final String FAIL_FOR_RETRY = """
@@ -127,7 +131,17 @@ public class RepositoryClaims {
 
     /** {@code completed}, remembering when this sync started; false if the claim was lost. */
     public boolean complete(Claim claim) {
-        return fenced(COMPLETE, claim).update() == 1;
+        return complete(claim, 0, 0);
+    }
+
+    /**
+     * {@code completed} with the refs the destination refused this time ({@code > 0}: partial) and the tips the vault
+     * archived this time added to the repository's count ({@code rejectedRefs} null: no push ran, the count stays);
+     * false if the claim was lost.
+     */
+    public boolean complete(Claim claim, Integer rejectedRefs, int archivedRefs) {
+        return fenced(COMPLETE, claim).param("rejected", rejectedRefs, java.sql.Types.INTEGER)
+                .param("archived", archivedRefs).update() == 1;
     }
 
     /**
@@ -188,7 +202,10 @@ public class RepositoryClaims {
                 rs.getInt("max_retries"),
                 rs.getBoolean("stopped"),
                 rs.getBoolean("github_is_private"),
-                nullableLong(rs, "onedev_project_id"));
+                nullableLong(rs, "onedev_project_id"),
+                rs.getString("github_url"),
+                rs.getString("github_description"),
+                rs.getBoolean("github_archived"));
     }
 
     /** {@code onedev_project_id} is an INTEGER column: pgjdbc refuses {@code getObject(.., Long.class)} on it. */

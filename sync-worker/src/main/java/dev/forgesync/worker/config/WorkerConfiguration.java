@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({GithubProperties.class, OneDevProperties.class, MirrorProperties.class,
+        HistoryProperties.class,
         DestinationProperties.class, SyncProperties.class, RetryProperties.class})
 class WorkerConfiguration {
 

@@ -42,6 +42,39 @@ final class OneDevDestination implements Destination {
         return new PreparedDestination(target, Optional.of(project));
     }
 
+    /**
+     * The project says what it mirrors ({@code Mirror of <GitHub URL>}, GitHub's archived flag, GitHub's own
+     * description) and its default branch follows GitHub's, once that branch was pushed.
+     */
+    @Override
+    public List<String> present(PreparedDestination prepared, RepositoryRow repository, String defaultBranch) {
+        if (prepared.project().isEmpty()) {
+            return List.of();
+        }
+        long id = prepared.project().get().id();
+        List<String> changed = new java.util.ArrayList<>();
+        if (client.describe(id, description(repository))) {
+            changed.add("description");
+        }
+        if (defaultBranch != null && client.defaultBranch(id, defaultBranch)) {
+            changed.add("defaultBranch");
+        }
+        return changed;
+    }
+
+    static String description(RepositoryRow repository) {
+        String url = repository.githubUrl() != null ? repository.githubUrl()
+                : "https://github.com/" + repository.fullName();
+        StringBuilder out = new StringBuilder("Mirror of ").append(url);
+        if (repository.archived()) {
+            out.append(" (archived on GitHub: read-only there)");
+        }
+        if (repository.description() != null && !repository.description().isBlank()) {
+            out.append("\n\n").append(repository.description().strip());
+        }
+        return out.toString();
+    }
+
     @Override
     public String kind() {
         return "onedev";

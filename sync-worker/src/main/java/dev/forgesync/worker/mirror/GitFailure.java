@@ -14,8 +14,13 @@ public final class GitFailure extends SyncException {
         this.retryable = retryable;
     }
 
-    static GitFailure sourceNotFound(String fullName, Throwable cause) {
-        return new GitFailure("source_not_found", false, "source repository not found or not accessible: " + fullName, cause);
+    /**
+     * The source answered 404, 410 or 451 (deleted, made private without access, blocked): the mirror is frozen as
+     * it is, nothing deleted, no retry; a later event re-arms the repository and resumes it.
+     */
+    static GitFailure sourceGone(String fullName, Throwable cause) {
+        return new GitFailure("source_gone", false, "source repository gone, not accessible or blocked: " + fullName
+                + "; the mirror is kept as it is and a new event resumes it", cause);
     }
 
     static GitFailure disallowedRemote(String message, Throwable cause) {

@@ -15,6 +15,8 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.springframework.stereotype.Component;
 
 import dev.forgesync.worker.config.GithubProperties;
+import dev.forgesync.worker.config.HistoryProperties;
+import dev.forgesync.worker.config.MirrorMode;
 import dev.forgesync.worker.config.MirrorProperties;
 
 /**
@@ -31,11 +33,19 @@ public class GitMirror {
 
     private final GithubProperties github;
     private final MirrorProperties properties;
+    private final HistoryProperties history;
     private final MirrorCache cache;
 
+    /** Every branch and tag, in {@code exact} mode: a strict copy (tests and benchmarks of the transport). */
     public GitMirror(GithubProperties github, MirrorProperties properties) {
+        this(github, properties, HistoryProperties.all(MirrorMode.EXACT));
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    public GitMirror(GithubProperties github, MirrorProperties properties, HistoryProperties history) {
         this.github = github;
         this.properties = properties;
+        this.history = history;
         this.cache = new MirrorCache(properties.cacheDir(), properties.cacheMaxSize().toBytes());
     }
 
@@ -45,7 +55,7 @@ public class GitMirror {
         MirrorCache.Lease lease = cache.use(fullName);
         try {
             return new MirrorSession(fullName, source, sourceCredentials(), openOrInitBare(lease.dir), lease,
-                    cache, properties);
+                    cache, properties, history);
         } catch (IOException | RuntimeException e) {
             lease.close();
             throw GitFailure.transfer("could not open the mirror cache of " + fullName, e);

@@ -27,6 +27,7 @@ import org.eclipse.jgit.transport.TrackingRefUpdate;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
+import dev.forgesync.worker.config.HistoryProperties;
 import dev.forgesync.worker.config.MirrorProperties;
 
 /**
@@ -36,6 +37,10 @@ import dev.forgesync.worker.config.MirrorProperties;
  */
 public final class MirrorSession implements AutoCloseable {
 
+    /** Where archived tips fetched back from a destination land for a moment (never pushed: not mirrored). */
+    /** JGit's message for an HTTP status it has no exception for: {@code <uri>: 451 Unavailable For Legal Reasons}. */
+    private static final java.util.regex.Pattern GONE = java.util.regex.Pattern.compile(": (410|451)\\b");
+    private static final String RECOVERED = "refs/forgesync/recovered/";
     private static final List<String> MIRRORED = List.of(Constants.R_HEADS, Constants.R_TAGS);
     private static final List<RefSpec> FETCHED = List.of(new RefSpec("+refs/heads/*:refs/heads/*"),
             new RefSpec("+refs/tags/*:refs/tags/*"));
@@ -47,9 +52,14 @@ public final class MirrorSession implements AutoCloseable {
     private final MirrorCache.Lease lease;
     private final MirrorCache cache;
     private final MirrorProperties properties;
+    private final HistoryProperties history;
+    private final RefFilter filter;
+    private final Map<String, TrackingRefUpdate> fetched = new HashMap<>();
 
     MirrorSession(String fullName, URIish source, CredentialsProvider sourceCredentials, Repository repo,
-                  MirrorCache.Lease lease, MirrorCache cache, MirrorProperties properties) {
+                  MirrorCache.Lease lease, MirrorCache cache, MirrorProperties properties, HistoryProperties history) {
+        this.history = history;
+        this.filter = new RefFilter(history);
         this.fullName = fullName;
         this.source = source;
         this.sourceCredentials = sourceCredentials;
@@ -74,6 +84,7 @@ public final class MirrorSession implements AutoCloseable {
             meter.attach(transport);
             FetchResult result = transport.fetch(NullProgressMonitor.INSTANCE, FETCHED);
             lease.touch();
+            result.getTrackingRefUpdates().forEach(u -> fetched.put(u.getRemoteName(), u));
             Map<String, ObjectId> refs = mirroredRefs();
             int changed = (int) result.getTrackingRefUpdates().stream()
                     .filter(u -> u.getResult() != org.eclipse.jgit.lib.RefUpdate.Result.NO_CHANGE).count();
@@ -90,25 +101,31 @@ public final class MirrorSession implements AutoCloseable {
     }
 
     /**
-     * Pushes every branch and tag that differs at {@code target} (non-fast-forward allowed: the source is the truth),
-     * the default branch in a push of its own first so an empty destination takes it as HEAD; deletes destination
-     * branches and tags the source lacks when {@code forgesync.mirror.mirror-deletions} is on. Every update is a
-     * compare-and-swap on the value the destination advertised when the plan was made ({@code --force-with-lease}):
-     * a ref that moved since is rejected ({@code destination_changed}), never overwritten. {@code guard} is asked
-     * right before each batch is sent and can cancel a transfer; its exception goes through unchanged. Every ref's
-     * result is checked.
+     * Brings {@code target} to the cache's state for the mirrored refs (README "Vault and exact mode"): every branch
+     * and tag that differs is updated (non-fast-forward allowed: the source is the truth), the default branch in a
+     * push of its own first so an empty destination takes it as HEAD; destination branches and tags the source lacks
+     * are deleted when {@code forgesync.mirror.mirror-deletions} is on. In vault mode a tip that an update or a
+     * deletion would make unreachable is first kept under the archive prefix (one extra push, only then). Every
+     * update is a compare-and-swap on the value the destination advertised when the plan was made
+     * ({@code --force-with-lease}): a ref that moved since fails the push ({@code destination_changed}), never
+     * overwritten. A ref the destination refuses is reported in the outcome and the others still go through.
+     * {@code guard} is asked right before each batch is sent and can cancel a transfer; its exception goes through
+     * unchanged.
      */
     public PushOutcome push(PushTarget target, String defaultBranch, PushGuard guard) {
         TransferMeter meter = new TransferMeter();
         try (Transport transport = Transport.open(repo, destinationUri(target))) {
             configure(transport, target, meter);
-            Plan plan = plan(mirroredRefs(), advertisedRefs(transport), defaultBranch);
+            PushPlan plan = planner().plan(mirroredRefs(), advertisedRefs(transport), defaultBranch);
             if (plan.isEmpty()) {
                 return new PushOutcome(0, 0, 0);
             }
-            pushChecked(transport, plan.first(), guard);
-            pushChecked(transport, plan.rest(), guard);
-            return new PushOutcome(meter.bytesWritten(), plan.updated(), plan.deleted());
+            recoverArchivedTips(plan, target);
+            IsolatedPush push = new IsolatedPush(transport, new Cancellable(guard), () -> check(guard));
+            List<ArchivedRef> archived = archive(plan, push);
+            push.send(plan.first);
+            push.send(plan.rest);
+            return outcome(meter, push, archived);
         } catch (GuardStopped e) {
             throw e.reason;
         } catch (GitFailure e) {
@@ -118,76 +135,86 @@ public final class MirrorSession implements AutoCloseable {
         }
     }
 
-    private record Plan(List<RemoteRefUpdate> first, List<RemoteRefUpdate> rest, int updated, int deleted) {
-        boolean isEmpty() {
-            return first.isEmpty() && rest.isEmpty();
+    private PushPlan.Planner planner() {
+        return new PushPlan.Planner(repo, history.vault(), properties.mirrorDeletions(), filter, fetched,
+                java.time.Instant.now());
+    }
+
+    /**
+     * Pushes the archive refs first; an update whose archive the destination refused is not sent (it would lose the
+     * tip) and counts as rejected with the archive's reason.
+     */
+    private List<ArchivedRef> archive(PushPlan plan, IsolatedPush push) throws IOException {
+        if (plan.archives.isEmpty()) {
+            return List.of();
+        }
+        push.send(plan.archives.stream().map(PushPlan.Archive::create).toList());
+        List<ArchivedRef> kept = new ArrayList<>();
+        for (PushPlan.Archive a : plan.archives) {
+            if (push.wasAccepted(a.create())) {
+                kept.add(a.record());
+            } else {
+                plan.first.remove(a.dependent());
+                plan.rest.remove(a.dependent());
+                String why = push.rejected().stream().filter(r -> r.ref().equals(a.record().archive()))
+                        .map(RejectedRef::reason).findFirst().orElse("no answer");
+                push.rejected().removeIf(r -> r.ref().equals(a.record().archive()));
+                push.rejected().add(new RejectedRef(a.record().ref(), "not moved: its archive "
+                        + a.record().archive() + " was refused: " + why));
+            }
+        }
+        return kept;
+    }
+
+    private static PushOutcome outcome(TransferMeter meter, IsolatedPush push, List<ArchivedRef> archived) {
+        int updated = 0;
+        int deleted = 0;
+        for (RemoteRefUpdate u : push.accepted()) {
+            if (VaultNames.isArchive(u.getRemoteName())) {
+                continue;
+            }
+            if (u.isDelete()) {
+                deleted++;
+            } else {
+                updated++;
+            }
+        }
+        return new PushOutcome(meter.bytesWritten(), updated, deleted, archived, List.copyOf(push.rejected()));
+    }
+
+    /**
+     * An archived tip the cache lacks (the cache was evicted and rebuilt after the source dropped it, or someone
+     * pushed to the destination directly) is fetched from the destination itself, so the archive push can name it.
+     */
+    private void recoverArchivedTips(PushPlan plan, PushTarget target) throws IOException, URISyntaxException {
+        List<String> missing = plan.missingArchivedRefs(repo);
+        if (missing.isEmpty()) {
+            return;
+        }
+        List<RefSpec> specs = missing.stream().map(ref -> new RefSpec(ref + ":" + RECOVERED + ref)).toList();
+        try (Transport transport = Transport.open(repo, destinationUri(target))) {
+            configure(transport, target, new TransferMeter());
+            transport.setTagOpt(TagOpt.NO_TAGS);
+            transport.fetch(NullProgressMonitor.INSTANCE, specs);
+        }
+        for (Ref recovered : repo.getRefDatabase().getRefsByPrefix(RECOVERED)) {
+            org.eclipse.jgit.lib.RefUpdate delete = repo.updateRef(recovered.getName());
+            delete.setForceUpdate(true);
+            delete.delete();
+        }
+    }
+
+    private static void check(PushGuard guard) {
+        try {
+            guard.check("pushing refs");
+        } catch (RuntimeException e) {
+            throw new GuardStopped(e);
         }
     }
 
     private static Map<String, Ref> advertisedRefs(Transport transport) throws IOException {
         try (PushConnection connection = transport.openPush()) {
             return connection.getRefsMap();
-        }
-    }
-
-    /** Each update expects the advertised value (or no ref, for a creation): the lease it was planned on. */
-    private Plan plan(Map<String, ObjectId> local, Map<String, Ref> remote, String defaultBranch) throws IOException {
-        List<RemoteRefUpdate> first = new ArrayList<>();
-        List<RemoteRefUpdate> rest = new ArrayList<>();
-        String defaultRef = defaultBranch == null ? null : Constants.R_HEADS + defaultBranch;
-        int updated = 0;
-        for (Map.Entry<String, ObjectId> e : local.entrySet()) {
-            ObjectId there = advertised(remote, e.getKey());
-            if (!e.getValue().equals(there)) {
-                RemoteRefUpdate u = new RemoteRefUpdate(repo, e.getKey(), e.getKey(), true, null, there);
-                (e.getKey().equals(defaultRef) ? first : rest).add(u);
-                updated++;
-            }
-        }
-        int deleted = 0;
-        if (properties.mirrorDeletions()) {
-            for (String name : remote.keySet()) {
-                if (isMirrored(name) && !local.containsKey(name)) {
-                    rest.add(new RemoteRefUpdate(repo, (String) null, name, true, null, advertised(remote, name)));
-                    deleted++;
-                }
-            }
-        }
-        return new Plan(first, rest, updated, deleted);
-    }
-
-    /** The advertised id of {@code name}, or the zero id ("must not exist") when the destination lacks it. */
-    private static ObjectId advertised(Map<String, Ref> remote, String name) {
-        Ref there = remote.get(name);
-        return there == null || there.getObjectId() == null ? ObjectId.zeroId() : there.getObjectId();
-    }
-
-    private void pushChecked(Transport transport, List<RemoteRefUpdate> updates, PushGuard guard) throws IOException {
-        if (updates.isEmpty()) {
-            return;
-        }
-        try {
-            guard.check("pushing " + updates.size() + " refs");
-        } catch (RuntimeException e) {
-            throw new GuardStopped(e);
-        }
-        PushResult result = transport.push(new Cancellable(guard), updates);
-        List<String> rejected = new ArrayList<>();
-        boolean moved = false;
-        for (RemoteRefUpdate u : result.getRemoteUpdates()) {
-            RemoteRefUpdate.Status s = u.getStatus();
-            if (s != RemoteRefUpdate.Status.OK && s != RemoteRefUpdate.Status.UP_TO_DATE
-                    && s != RemoteRefUpdate.Status.NON_EXISTING) {
-                moved |= s == RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED;
-                rejected.add(u.getRemoteName() + " " + s + (u.getMessage() == null ? "" : " (" + u.getMessage() + ")"));
-            }
-        }
-        if (moved) {
-            throw new GitFailure("destination_changed", true,
-                    "destination refs moved since the push was planned: " + String.join(", ", rejected), null);
-        }
-        if (!rejected.isEmpty()) {
-            throw GitFailure.pushRejected(String.join(", ", rejected));
         }
     }
 
@@ -263,10 +290,6 @@ public final class MirrorSession implements AutoCloseable {
         return refs;
     }
 
-    private static boolean isMirrored(String name) {
-        return name.startsWith(Constants.R_HEADS) || name.startsWith(Constants.R_TAGS) && !name.endsWith("^{}");
-    }
-
     private static int count(Map<String, ObjectId> refs, String prefix) {
         return (int) refs.keySet().stream().filter(n -> n.startsWith(prefix)).count();
     }
@@ -289,15 +312,18 @@ public final class MirrorSession implements AutoCloseable {
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof NoRemoteRepositoryException) {
-                return isSource ? GitFailure.sourceNotFound(where, e)
+                return isSource ? GitFailure.sourceGone(where, e)
                         : new GitFailure("destination_not_found", false, "repository not found at " + where, e);
             }
             String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+            if (isSource && GONE.matcher(message).find()) {
+                return GitFailure.sourceGone(where, e);
+            }
             if (message.contains("redirect")) {
                 return GitFailure.disallowedRemote("redirect refused from " + where, e);
             }
             if (message.contains("not authorized") || message.contains("authentication is required")) {
-                return isSource ? GitFailure.sourceNotFound(where, e) : GitFailure.authRejected(where, e);
+                return isSource ? GitFailure.sourceGone(where, e) : GitFailure.authRejected(where, e);
             }
         }
         return GitFailure.transfer("git transfer with " + where + " failed: " + e.getMessage(), e);

@@ -129,6 +129,36 @@ public class OneDevClient {
         return new OneDevProject(id, path, URI.create(base + "/" + path + ".git"), created, null);
     }
 
+    /**
+     * Sets the project's description when it differs (§7.2: GET the project, change the field, POST the whole object
+     * back); true when it changed.
+     */
+    public boolean describe(long projectId, String description) {
+        ObjectNode project = project(projectId)
+                .orElseThrow(() -> new OneDevFailure(404, "OneDev project " + projectId + " is gone", null));
+        if (description.equals(project.path("description").asString(null))) {
+            return false;
+        }
+        project.put("description", description);
+        send(jsonPost("/~api/projects/" + projectId, project), "POST /~api/projects/" + projectId);
+        return true;
+    }
+
+    /**
+     * Makes {@code branch} the project's default branch when it is not already (§6:
+     * {@code GET|POST /~api/repositories/{projectId}/default-branch}, the body a JSON string); true when it changed.
+     */
+    public boolean defaultBranch(long projectId, String branch) {
+        String path = "/~api/repositories/" + projectId + "/default-branch";
+        String current = send(HttpRequest.newBuilder(URI.create(base + path)).GET(), "GET " + path);
+        if (!current.isBlank() && branch.equals(parse(current).asString(null))) {
+            return false;
+        }
+        send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(branch))), "POST " + path);
+        return true;
+    }
+
     /** The id of the project at {@code path} (case-insensitive, as OneDev compares), if there is one. */
     public Optional<Long> findProjectId(String path) {
         String query = "\"Path\" is \"" + path + "\"";

@@ -3,6 +3,9 @@ package dev.forgesync.worker.sync;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +24,12 @@ import dev.forgesync.worker.config.SyncProperties;
 import dev.forgesync.worker.destination.Destination;
 import dev.forgesync.worker.destination.Destinations;
 import dev.forgesync.worker.destination.PreparedDestination;
+import dev.forgesync.worker.failure.SyncException;
 import dev.forgesync.worker.mirror.FetchOutcome;
 import dev.forgesync.worker.mirror.GitMirror;
 import dev.forgesync.worker.mirror.MirrorSession;
 import dev.forgesync.worker.mirror.PushOutcome;
+import dev.forgesync.worker.mirror.RejectedRef;
 
 /**
  * The steps of one claimed sync, each with its {@code sync_logs} row: fetch the source into the cache first (so a
@@ -36,6 +41,9 @@ import dev.forgesync.worker.mirror.PushOutcome;
 class SyncRun {
 
     private static final Logger log = LoggerFactory.getLogger(SyncRun.class);
+    /** The trigger of a GitHub {@code repository} event (ingest publishes the event name). */
+    static final String METADATA_TRIGGER = "repository";
+    static final String REF_REJECTED = "ref_rejected";
 
     private final GitMirror mirror;
     private final Destinations destinations;
@@ -60,6 +68,10 @@ class SyncRun {
     void execute(HeldClaim held, SyncRequest request, Instant started) {
         Claim claim = held.claim();
         recordStart(claim, request);
+        if (METADATA_TRIGGER.equals(request.trigger()) && claim.row().oneDevProjectId() != null
+                && presentOnly(held, request, started)) {
+            return;
+        }
         try (MirrorSession session = mirror.open(claim.row().fullName())) {
             FetchOutcome fetched = fetch(claim.id(), session);
             held.verify("pushing");
@@ -67,16 +79,46 @@ class SyncRun {
                     : fetched.defaultBranch();
             checkDeadline(started, "push");
             PushOutcome pushed = push(held, session, destinations.primary(), defaultBranch);
-            long backupBytes = 0;
+            PushOutcome backup = new PushOutcome(0, 0, 0);
             if (destinations.backup().isPresent()) {
                 checkDeadline(started, "backup push");
-                backupBytes = push(held, session, destinations.backup().get(), defaultBranch).bytesPushed();
+                backup = push(held, session, destinations.backup().get(), defaultBranch);
             }
-            if (!claims.complete(claim)) {
+            int rejected = pushed.rejected().size() + backup.rejected().size();
+            int archived = pushed.archived().size() + backup.archived().size();
+            if (!claims.complete(claim, rejected, archived)) {
                 throw held.markLost("when completing");
             }
-            recordCompletion(claim, request, started, fetched, pushed, backupBytes);
+            recordCompletion(claim, request, started, fetched, pushed, backup);
         }
+    }
+
+    /**
+     * A {@code repository} event (edited, renamed, transferred, archived, ...) of a repository that has its project
+     * already: the project is moved if needed and shows GitHub's description, archived flag and default branch,
+     * without a fetch or a push. False (nothing completed) when OneDev refuses the default branch, which the
+     * mirror may not have yet: the full sync that follows pushes it first.
+     */
+    private boolean presentOnly(HeldClaim held, SyncRequest request, Instant started) {
+        Claim claim = held.claim();
+        Destination destination = destinations.primary();
+        PreparedDestination prepared = prepare(held, destination);
+        List<String> changed;
+        try {
+            changed = destination.present(prepared, claim.row(), claim.row().defaultBranch());
+        } catch (SyncException e) {
+            log.info("repository {} settings not applied alone ({}), running a full sync", claim.id(), e.code());
+            return false;
+        }
+        if (!claims.complete(claim, null, 0)) {
+            throw held.markLost("when completing");
+        }
+        audit.record(claim.id(), LogEntry.of(SyncEventType.SYNC_COMPLETED, SyncLogStatus.SUCCESS)
+                .withDuration(Duration.between(started, clock.instant()))
+                .with("startedAt", claim.startedAt().toString()).with("requestId", request.requestId().toString())
+                .with("settingsOnly", true).with("settingsChanged", changed));
+        log.info("repository {} settings refreshed without a sync: {}", claim.id(), changed);
+        return true;
     }
 
     private void recordStart(Claim claim, SyncRequest request) {
@@ -92,17 +134,20 @@ class SyncRun {
     }
 
     private void recordCompletion(Claim claim, SyncRequest request, Instant started, FetchOutcome fetched,
-                                  PushOutcome pushed, long backupBytes) {
+                                  PushOutcome pushed, PushOutcome backup) {
         long id = claim.id();
-        long total = fetched.bytesFetched() + pushed.bytesPushed() + backupBytes;
-        audit.record(id, LogEntry.of(SyncEventType.SYNC_COMPLETED, SyncLogStatus.SUCCESS)
+        long total = fetched.bytesFetched() + pushed.bytesPushed() + backup.bytesPushed();
+        LogEntry entry = LogEntry.of(SyncEventType.SYNC_COMPLETED, SyncLogStatus.SUCCESS)
                 .withDuration(Duration.between(started, clock.instant())).withBytes(total)
                 .with("startedAt", claim.startedAt().toString()).with("requestId", request.requestId().toString())
                 .with("branches", fetched.branches()).with("tags", fetched.tags())
                 .with("bytesFetched", fetched.bytesFetched()).with("bytesPushed", pushed.bytesPushed())
-                .with("refsUpdated", pushed.refsUpdated()).with("refsDeleted", pushed.refsDeleted()));
-        log.info("repository {} synced: {} branches, {} tags, {} bytes fetched, {} bytes pushed", id,
-                fetched.branches(), fetched.tags(), fetched.bytesFetched(), pushed.bytesPushed());
+                .with("refsUpdated", pushed.refsUpdated()).with("refsDeleted", pushed.refsDeleted())
+                .with("refsArchived", pushed.archived().size()).with("refsRejected", pushed.rejected().size());
+        audit.record(id, pushed.partial() || backup.partial() ? entry.with("partial", true) : entry);
+        log.info("repository {} synced: {} branches, {} tags, {} bytes fetched, {} bytes pushed, {} tips archived, "
+                + "{} refs rejected", id, fetched.branches(), fetched.tags(), fetched.bytesFetched(),
+                pushed.bytesPushed(), pushed.archived().size(), pushed.rejected().size());
     }
 
     private FetchOutcome fetch(long id, MirrorSession session) {
@@ -118,6 +163,27 @@ class SyncRun {
     }
 
     private PushOutcome push(HeldClaim held, MirrorSession session, Destination destination, String defaultBranch) {
+        long id = held.claim().id();
+        PreparedDestination prepared = prepare(held, destination);
+        Instant t0 = clock.instant();
+        audit.record(id, LogEntry.of(SyncEventType.PUSH_STARTED, SyncLogStatus.IN_PROGRESS)
+                .with("destination", destination.kind()));
+        PushOutcome pushed = session.push(prepared.target(), defaultBranch, new ClaimGuard(held));
+        LogEntry completed = LogEntry.of(SyncEventType.PUSH_COMPLETED, SyncLogStatus.SUCCESS)
+                .withDuration(Duration.between(t0, clock.instant())).withBytes(pushed.bytesPushed())
+                .with("destination", destination.kind()).with("refsUpdated", pushed.refsUpdated())
+                .with("refsDeleted", pushed.refsDeleted());
+        audit.record(id, pushed.archived().isEmpty() ? completed : completed.with("archived", archived(pushed)));
+        pushed.rejected().forEach(r -> recordRejection(id, destination, r));
+        metrics.bytes("pushed", pushed.bytesPushed());
+        List<String> changed = destination.present(prepared, held.claim().row(), defaultBranch);
+        if (!changed.isEmpty()) {
+            log.info("repository {} {} settings changed: {}", id, destination.kind(), changed);
+        }
+        return pushed;
+    }
+
+    private PreparedDestination prepare(HeldClaim held, Destination destination) {
         Claim claim = held.claim();
         long id = claim.id();
         PreparedDestination prepared = destination.prepare(claim.row());
@@ -132,16 +198,28 @@ class SyncRun {
                         : created.with("replacesMissingProjectId", project.replacedProjectId()));
             }
         });
-        Instant t0 = clock.instant();
-        audit.record(id, LogEntry.of(SyncEventType.PUSH_STARTED, SyncLogStatus.IN_PROGRESS)
-                .with("destination", destination.kind()));
-        PushOutcome pushed = session.push(prepared.target(), defaultBranch, new ClaimGuard(held));
-        audit.record(id, LogEntry.of(SyncEventType.PUSH_COMPLETED, SyncLogStatus.SUCCESS)
-                .withDuration(Duration.between(t0, clock.instant())).withBytes(pushed.bytesPushed())
-                .with("destination", destination.kind()).with("refsUpdated", pushed.refsUpdated())
-                .with("refsDeleted", pushed.refsDeleted()));
-        metrics.bytes("pushed", pushed.bytesPushed());
-        return pushed;
+        return prepared;
+    }
+
+    /** The vault's record: which ref, its old and new tip, and where the old tip is kept now. */
+    private static List<Map<String, Object>> archived(PushOutcome pushed) {
+        return pushed.archived().stream().map(a -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("ref", a.ref());
+            m.put("archive", a.archive());
+            m.put("oldTip", a.oldTip());
+            m.put("newTip", a.newTip());
+            m.put("reason", a.reason());
+            return m;
+        }).toList();
+    }
+
+    /** One row per refused ref, with the destination's reason; the sync goes on and completes partial. */
+    private void recordRejection(long id, Destination destination, RejectedRef rejected) {
+        audit.record(id, LogEntry.of(SyncEventType.PUSH_COMPLETED, SyncLogStatus.FAILURE)
+                .withError(REF_REJECTED, rejected.reason())
+                .with("destination", destination.kind()).with("ref", rejected.ref()));
+        log.warn("repository {} ref {} refused by {}: {}", id, rejected.ref(), destination.kind(), rejected.reason());
     }
 
     private void checkDeadline(Instant started, String step) {

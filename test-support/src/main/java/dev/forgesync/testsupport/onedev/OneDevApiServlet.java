@@ -35,6 +35,7 @@ final class OneDevApiServlet extends HttpServlet {
     private static final Pattern QUERY = Pattern.compile("\"(Path|Name)\" is \"([^\"]*)\"");
     private static final Pattern NAME = Pattern.compile("\\w[\\w.-]*");
     private static final Pattern ID = Pattern.compile("/projects/(\\d+)");
+    private static final Pattern DEFAULT_BRANCH = Pattern.compile("/repositories/(\\d+)/default-branch");
     private static final Pattern CLONE_URL = Pattern.compile("/projects/(\\d+)/clone-url");
 
     private final OneDevStandIn onedev;
@@ -71,7 +72,10 @@ final class OneDevApiServlet extends HttpServlet {
         String method = req.getMethod();
         Matcher id = ID.matcher(path);
         Matcher cloneUrl = CLONE_URL.matcher(path);
-        if ("GET".equals(method) && path.equals("/projects")) {
+        Matcher defaultBranch = DEFAULT_BRANCH.matcher(path);
+        if (defaultBranch.matches() && ("GET".equals(method) || "POST".equals(method))) {
+            withProject(res, defaultBranch.group(1), p -> defaultBranch(req, res, p));
+        } else if ("GET".equals(method) && path.equals("/projects")) {
             list(req, res);
         } else if ("GET".equals(method) && path.startsWith("/projects/ids/")) {
             idByPath(res, path.substring("/projects/ids/".length()));
@@ -168,6 +172,41 @@ final class OneDevApiServlet extends HttpServlet {
         } catch (IllegalStateException refused) {
             text(res, 500, refused.getMessage());
         }
+    }
+
+    /**
+     * {@code GET /~api/repositories/{projectId}/default-branch}: 200 with the branch as a JSON string, or 204 when
+     * there is none; {@code POST} with a JSON string body sets it, 200 with an empty body (onedev-api.md §6). A
+     * branch the repository lacks is refused with 500, OneDev's answer to an {@code ExplicitException}.
+     */
+    private void defaultBranch(HttpServletRequest req, HttpServletResponse res, OneDevStandIn.Project p)
+            throws IOException {
+        if ("GET".equals(req.getMethod())) {
+            Optional<String> branch = onedev.defaultBranch(p.id());
+            if (branch.isEmpty()) {
+                res.setStatus(204);
+            } else {
+                json(res, JSON.getNodeFactory().stringNode(branch.get()));
+            }
+            return;
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(req.getInputStream());
+        } catch (JacksonException e) {
+            text(res, 400, "Unable to parse JSON: " + e.getOriginalMessage());
+            return;
+        }
+        if (body == null || !body.isString() || body.asString().isBlank()) {
+            text(res, 400, "Cannot deserialize value of type `java.lang.String`");
+            return;
+        }
+        if (!onedev.hasBranch(p.id(), body.asString())) {
+            text(res, 500, "Branch not found: " + body.asString());
+            return;
+        }
+        onedev.setDefaultBranch(p.id(), body.asString());
+        res.setStatus(200);
     }
 
     /** The {@code ProjectData} body, or null once the refusal OneDev would give has been written. */

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -46,6 +47,11 @@ public final class OneDevStandIn implements AutoCloseable {
     private final GitHttpServer server;
     private final OneDevApiServlet api;
     private volatile boolean down;
+    private final Map<Long, List<Protection>> protections = new ConcurrentHashMap<>();
+
+    /** A protection rule on a project: pushes to refs it matches are refused with OneDev's message. */
+    private record Protection(Predicate<String> refs, String message) {
+    }
 
     private OneDevStandIn(Path root, String token) {
         this.root = root;
@@ -55,6 +61,8 @@ public final class OneDevStandIn implements AutoCloseable {
                 .authenticator(this::acceptsBasic)
                 .anonymousRead(false)
                 .locator(this::locate)
+                .preReceive(this::preReceive)
+                .postReceive(OneDevStandIn::postReceive)
                 .servlet("/~api/*", api)
                 .start();
     }
@@ -143,6 +151,117 @@ public final class OneDevStandIn implements AutoCloseable {
             p = p.parentId() == null ? null : projects.get(p.parentId());
         }
         return p != null;
+    }
+
+    /**
+     * Adds a protection rule refusing any push to a ref {@code refs} matches, as an administrator would in the UI
+     * (a branch or tag protection, a file-size or commit-message rule). Like OneDev's rules it applies to the project
+     * and its descendants, and it is checked in a {@code pre-receive} hook: one refused ref makes git refuse the whole
+     * push, and the hook prints {@code ERROR PUSHING REF: <ref>} and {@code message} as {@code remote:} lines
+     * (onedev-api.md §6).
+     */
+    public void protect(long projectId, Predicate<String> refs, String message) {
+        protections.computeIfAbsent(projectId, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(new Protection(refs, message));
+    }
+
+    /** The branch HEAD names in the project's repository (OneDev's default branch), if it exists. */
+    public Optional<String> defaultBranch(long projectId) {
+        try (Repository repo = FileRepositoryBuilder.create(repositoryDirectory(projectId).toFile())) {
+            org.eclipse.jgit.lib.Ref head = repo.exactRef(org.eclipse.jgit.lib.Constants.HEAD);
+            if (head == null || !head.isSymbolic() || head.getObjectId() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(org.eclipse.jgit.lib.Repository.shortenRefName(head.getTarget().getName()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Points the project's HEAD at {@code branch}, as {@code POST /~api/repositories/{id}/default-branch} does. */
+    void setDefaultBranch(long projectId, String branch) {
+        try (Repository repo = FileRepositoryBuilder.create(repositoryDirectory(projectId).toFile())) {
+            org.eclipse.jgit.lib.RefUpdate u = repo.updateRef(org.eclipse.jgit.lib.Constants.HEAD);
+            u.disableRefLog();
+            u.link(org.eclipse.jgit.lib.Constants.R_HEADS + branch);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether the project's repository has the branch. */
+    boolean hasBranch(long projectId, String branch) {
+        try (Repository repo = FileRepositoryBuilder.create(repositoryDirectory(projectId).toFile())) {
+            return repo.exactRef(org.eclipse.jgit.lib.Constants.R_HEADS + branch) != null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private org.eclipse.jgit.transport.PreReceiveHook preReceive(Repository db) {
+        return (rp, commands) -> {
+            Optional<Project> project = projects.values().stream()
+                    .filter(p -> repositoryDirectory(p.id()).toAbsolutePath().normalize()
+                            .equals(db.getDirectory().toPath().toAbsolutePath().normalize()))
+                    .findFirst();
+            if (project.isEmpty()) {
+                return;
+            }
+            List<Protection> rules = rulesFor(project.get());
+            boolean refused = false;
+            for (org.eclipse.jgit.transport.ReceiveCommand cmd : commands) {
+                for (Protection rule : rules) {
+                    if (rule.refs().test(cmd.getRefName())) {
+                        rp.sendMessage("ERROR PUSHING REF: " + cmd.getRefName());
+                        rp.sendMessage(rule.message());
+                        refused = true;
+                        break;
+                    }
+                }
+            }
+            if (refused) {
+                for (org.eclipse.jgit.transport.ReceiveCommand cmd : commands) {
+                    cmd.setResult(org.eclipse.jgit.transport.ReceiveCommand.Result.REJECTED_OTHER_REASON,
+                            "pre-receive hook declined");
+                }
+            }
+        };
+    }
+
+    /** OneDev's post-receive: the first branch pushed into a repository without a default branch becomes HEAD. */
+    private static org.eclipse.jgit.transport.PostReceiveHook postReceive(Repository db) {
+        return (rp, commands) -> {
+            try {
+                org.eclipse.jgit.lib.Ref head = db.exactRef(org.eclipse.jgit.lib.Constants.HEAD);
+                if (head != null && head.getObjectId() != null) {
+                    return;
+                }
+                commands.stream()
+                        .filter(c -> c.getResult() == org.eclipse.jgit.transport.ReceiveCommand.Result.OK)
+                        .filter(c -> c.getType() != org.eclipse.jgit.transport.ReceiveCommand.Type.DELETE)
+                        .map(org.eclipse.jgit.transport.ReceiveCommand::getRefName)
+                        .filter(n -> n.startsWith(org.eclipse.jgit.lib.Constants.R_HEADS)).findFirst()
+                        .ifPresent(branch -> {
+                            try {
+                                org.eclipse.jgit.lib.RefUpdate u = db.updateRef(org.eclipse.jgit.lib.Constants.HEAD);
+                                u.disableRefLog();
+                                u.link(branch);
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+    }
+
+    private List<Protection> rulesFor(Project project) {
+        List<Protection> rules = new ArrayList<>();
+        for (Project p = project; p != null; p = p.parentId() == null ? null : projects.get(p.parentId())) {
+            rules.addAll(protections.getOrDefault(p.id(), List.of()));
+        }
+        return rules;
     }
 
     /** Deletes a project and everything below it, as an administrator would in the UI (no REST call recorded). */

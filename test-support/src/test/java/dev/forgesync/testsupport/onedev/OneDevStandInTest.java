@@ -161,6 +161,78 @@ class OneDevStandInTest {
         }
     }
 
+    /** onedev-api.md §6: GET answers 204 or the branch as a JSON string, POST takes a JSON string, 200 empty. */
+    @Test
+    void theDefaultBranchEndpointReadsAndSetsHeadWithJsonStrings(@TempDir Path work) throws Exception {
+        OneDevStandIn.Project project = onedev.createProject("repo", null);
+        String path = "/~api/repositories/" + project.id() + "/default-branch";
+        assertThat(get(path, basic("u", TOKEN)).statusCode()).isEqualTo(204);
+        try (Git git = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
+            git.commit().setMessage("first").setAllowEmpty(true).setSign(false).call();
+            git.branchCreate().setName("develop").call();
+            git.push().setRemote(onedev.baseUri() + "/repo.git").add("main").add("develop")
+                    .setCredentialsProvider(new UsernamePasswordCredentialsProvider("anyone", TOKEN)).call();
+        }
+        assertThat(get(path, basic("u", TOKEN)).body()).isEqualTo("\"main\"");
+
+        HttpResponse<String> set = post(path, "\"develop\"", basic("u", TOKEN));
+
+        assertThat(set.statusCode()).isEqualTo(200);
+        assertThat(set.body()).isEmpty();
+        assertThat(get(path, basic("u", TOKEN)).body()).isEqualTo("\"develop\"");
+        assertThat(onedev.defaultBranch(project.id())).contains("develop");
+        assertThat(post(path, "\"develop\"", null).statusCode()).isEqualTo(401);
+        assertThat(post(path, "\"nowhere\"", basic("u", TOKEN)).statusCode()).isEqualTo(500);
+    }
+
+    /** onedev-api.md §7.2: the description changes through a full-body POST; the project keeps its id and path. */
+    @Test
+    void updateChangesTheDescription() throws Exception {
+        OneDevStandIn.Project project = onedev.createProject("repo", null);
+        String body = get("/~api/projects/" + project.id(), basic("u", TOKEN)).body()
+                .replace("\"description\":null", "\"description\":\"Mirror of https://github.com/o/r\"");
+
+        assertThat(post("/~api/projects/" + project.id(), body, basic("u", TOKEN)).statusCode()).isEqualTo(200);
+
+        assertThat(onedev.projectByPath("repo")).hasValueSatisfying(p -> {
+            assertThat(p.id()).isEqualTo(project.id());
+            assertThat(p.description()).isEqualTo("Mirror of https://github.com/o/r");
+        });
+    }
+
+    /**
+     * onedev-api.md §6: protection rules run in a git pre-receive hook, so one refused ref makes git refuse the whole
+     * push, with {@code ERROR PUSHING REF: <ref>} and the rule's message as {@code remote:} lines; rules of a parent
+     * apply to its children.
+     */
+    @Test
+    void aProtectionRuleRefusesTheWholePushNamingTheRefAndTheReason(@TempDir Path work) throws Exception {
+        OneDevStandIn.Project github = onedev.createProject("github", null);
+        OneDevStandIn.Project repo = onedev.createProject("repo", github.id());
+        onedev.protect(github.id(), "refs/heads/locked"::equals, "Cannot push to this branch according to branch protection setting");
+        try (Git git = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
+            git.commit().setMessage("first").setAllowEmpty(true).setSign(false).call();
+            git.branchCreate().setName("locked").call();
+
+            Iterable<org.eclipse.jgit.transport.PushResult> results = git.push()
+                    .setRemote(onedev.baseUri() + "/github/repo.git").add("main").add("locked")
+                    .setCredentialsProvider(new UsernamePasswordCredentialsProvider("anyone", TOKEN)).call();
+
+            org.eclipse.jgit.transport.PushResult result = results.iterator().next();
+            assertThat(result.getRemoteUpdates()).allSatisfy(u -> {
+                assertThat(u.getStatus()).isEqualTo(org.eclipse.jgit.transport.RemoteRefUpdate.Status.REJECTED_OTHER_REASON);
+                assertThat(u.getMessage()).isEqualTo("pre-receive hook declined");
+            });
+            assertThat(result.getMessages()).contains("ERROR PUSHING REF: refs/heads/locked",
+                    "Cannot push to this branch according to branch protection setting");
+            assertThat(onedev.repositoryDirectory(repo.id()).resolve("refs/heads/main")).doesNotExist();
+
+            git.push().setRemote(onedev.baseUri() + "/github/repo.git").add("main")
+                    .setCredentialsProvider(new UsernamePasswordCredentialsProvider("anyone", TOKEN)).call();
+            assertThat(onedev.repositoryDirectory(repo.id()).resolve("refs/heads/main")).exists();
+        }
+    }
+
     private HttpResponse<String> post(String json, String auth) throws Exception {
         return post("/~api/projects", json, auth);
     }

@@ -1,0 +1,149 @@
+package dev.forgesync.worker.mirror;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.TrackingRefUpdate;
+
+/**
+ * What one push sends, planned from the destination's advertisement: every mirrored ref that differs, each a
+ * compare-and-swap on the advertised value; the default branch in a batch of its own first; deletions of refs the
+ * source lacks when deletions are mirrored. In vault mode an update that would make the destination's tip
+ * unreachable (a branch whose tip is not an ancestor of its new value, any tag that moves, any deletion) first gets
+ * an archive ref at the old tip; the update depends on it and is dropped if the archive is refused.
+ *
+ * <p>The ancestry check costs nothing for a fast-forward the fetch already saw (the cache moved the ref from the
+ * destination's value by fast-forward); otherwise it is one walk in the cache.
+ */
+final class PushPlan {
+
+    /** An archive and the update that may only happen once it exists. */
+    record Archive(ArchivedRef record, RemoteRefUpdate create, RemoteRefUpdate dependent) {
+    }
+
+    final List<Archive> archives = new ArrayList<>();
+    final List<RemoteRefUpdate> first = new ArrayList<>();
+    final List<RemoteRefUpdate> rest = new ArrayList<>();
+
+    boolean isEmpty() {
+        return archives.isEmpty() && first.isEmpty() && rest.isEmpty();
+    }
+
+    /** The tips archives point at that the cache does not hold (the destination has them; fetch them first). */
+    List<String> missingArchivedRefs(Repository repo) throws IOException {
+        List<String> missing = new ArrayList<>();
+        for (Archive a : archives) {
+            if (!repo.getObjectDatabase().has(ObjectId.fromString(a.record().oldTip()))) {
+                missing.add(a.record().ref());
+            }
+        }
+        return missing;
+    }
+
+    static final class Planner {
+        private final Repository repo;
+        private final boolean vault;
+        private final boolean deletions;
+        private final RefFilter filter;
+        private final Map<String, TrackingRefUpdate> fetched;
+        private final Instant now;
+
+        Planner(Repository repo, boolean vault, boolean deletions, RefFilter filter,
+                Map<String, TrackingRefUpdate> fetched, Instant now) {
+            this.repo = repo;
+            this.vault = vault;
+            this.deletions = deletions;
+            this.filter = filter;
+            this.fetched = fetched;
+            this.now = now;
+        }
+
+        PushPlan plan(Map<String, ObjectId> local, Map<String, Ref> remote, String defaultBranch) throws IOException {
+            PushPlan plan = new PushPlan();
+            Set<String> taken = new HashSet<>(remote.keySet());
+            String defaultRef = defaultBranch == null ? null : Constants.R_HEADS + defaultBranch;
+            try (RevWalk walk = new RevWalk(repo)) {
+                for (Map.Entry<String, ObjectId> e : new LinkedHashMap<>(local).entrySet()) {
+                    String name = e.getKey();
+                    ObjectId there = advertised(remote, name);
+                    if (!filter.mirrors(name) || e.getValue().equals(there)) {
+                        continue;
+                    }
+                    RemoteRefUpdate u = new RemoteRefUpdate(repo, name, name, true, null, there);
+                    (name.equals(defaultRef) ? plan.first : plan.rest).add(u);
+                    if (vault && !there.equals(ObjectId.zeroId()) && !fastForward(walk, name, there, e.getValue())) {
+                        plan.archives.add(archive(name, there, e.getValue(), u, taken));
+                    }
+                }
+            }
+            if (deletions) {
+                planDeletions(plan, local, remote, taken);
+            }
+            return plan;
+        }
+
+        private void planDeletions(PushPlan plan, Map<String, ObjectId> local, Map<String, Ref> remote,
+                                   Set<String> taken) throws IOException {
+            for (String name : remote.keySet()) {
+                if (filter.mirrors(name) && !local.containsKey(name)) {
+                    ObjectId there = advertised(remote, name);
+                    RemoteRefUpdate u = new RemoteRefUpdate(repo, (String) null, name, true, null, there);
+                    plan.rest.add(u);
+                    if (vault) {
+                        plan.archives.add(archive(name, there, null, u, taken));
+                    }
+                }
+            }
+        }
+
+        private Archive archive(String ref, ObjectId oldTip, ObjectId newTip, RemoteRefUpdate dependent,
+                                Set<String> taken) throws IOException {
+            String archive = VaultNames.archiveFor(ref, oldTip, now, taken);
+            taken.add(archive);
+            RemoteRefUpdate create = new RemoteRefUpdate(repo, (String) null, oldTip, archive, false, null,
+                    ObjectId.zeroId());
+            ArchivedRef record = new ArchivedRef(ref, archive, oldTip.name(), newTip == null ? null : newTip.name());
+            return new Archive(record, create, dependent);
+        }
+
+        /** Tags never move in place without loss; a branch moves safely when its old tip is in the new history. */
+        private boolean fastForward(RevWalk walk, String name, ObjectId there, ObjectId next) throws IOException {
+            if (!name.startsWith(Constants.R_HEADS)) {
+                return false;
+            }
+            TrackingRefUpdate seen = fetched.get(name);
+            if (seen != null && seen.getOldObjectId().equals(there)
+                    && seen.getResult() == org.eclipse.jgit.lib.RefUpdate.Result.FAST_FORWARD) {
+                return true;
+            }
+            if (!repo.getObjectDatabase().has(there)) {
+                return false; // never fetched from the source: not in the new history, whatever it is
+            }
+            try {
+                walk.reset();
+                return walk.isMergedInto(walk.parseCommit(there), walk.parseCommit(next));
+            } catch (IncorrectObjectTypeException | MissingObjectException notACommit) {
+                return false;
+            }
+        }
+
+        private static ObjectId advertised(Map<String, Ref> remote, String name) {
+            Ref there = remote.get(name);
+            return there == null || there.getObjectId() == null ? ObjectId.zeroId() : there.getObjectId();
+        }
+    }
+}
