@@ -12,8 +12,10 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
+import dev.forgesync.worker.config.GitProperties;
 import dev.forgesync.worker.config.GithubProperties;
 import dev.forgesync.worker.config.MirrorProperties;
 
@@ -33,7 +35,14 @@ public class GitMirror {
     private final MirrorProperties properties;
     private final MirrorCache cache;
 
+    /** A mirror with JGit's settings at their defaults ({@link GitProperties#defaults()}). */
     public GitMirror(GithubProperties github, MirrorProperties properties) {
+        this(github, properties, GitProperties.defaults());
+    }
+
+    @Autowired
+    public GitMirror(GithubProperties github, MirrorProperties properties, GitProperties git) {
+        JGitSettings.install(git);
         this.github = github;
         this.properties = properties;
         this.cache = new MirrorCache(properties.cacheDir(), properties.cacheMaxSize().toBytes());

@@ -15,6 +15,7 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.pack.PackConfig;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.PushConnection;
@@ -91,8 +92,8 @@ public final class MirrorSession implements AutoCloseable {
 
     /**
      * Pushes every branch and tag that differs at {@code target} (non-fast-forward allowed: the source is the truth),
-     * the default branch in a push of its own first so an empty destination takes it as HEAD; deletes destination
-     * branches and tags the source lacks when {@code forgesync.mirror.mirror-deletions} is on. Every update is a
+     * the default branch first, with the tags and no other branch, so an empty destination takes it as HEAD; deletes
+     * destination branches and tags the source lacks when {@code forgesync.mirror.mirror-deletions} is on. Every update is a
      * compare-and-swap on the value the destination advertised when the plan was made ({@code --force-with-lease}):
      * a ref that moved since is rejected ({@code destination_changed}), never overwritten. {@code guard} is asked
      * right before each batch is sent and can cancel a transfer; its exception goes through unchanged. Every ref's
@@ -106,6 +107,7 @@ public final class MirrorSession implements AutoCloseable {
             if (plan.isEmpty()) {
                 return new PushOutcome(0, 0, 0);
             }
+            transport.setPackConfig(packConfig(plan));
             pushChecked(transport, plan.first(), guard);
             pushChecked(transport, plan.rest(), guard);
             return new PushOutcome(meter.bytesWritten(), plan.updated(), plan.deleted());
@@ -118,10 +120,30 @@ public final class MirrorSession implements AutoCloseable {
         }
     }
 
-    private record Plan(List<RemoteRefUpdate> first, List<RemoteRefUpdate> rest, int updated, int deleted) {
+    /**
+     * {@code first} is the default branch with the tags (a branch pushed alone into an empty OneDev project becomes
+     * its HEAD; tags never do, and they carry most of the history, so the second push is small and its objects' deltas
+     * mostly have their bases in the first one's tips); {@code rest} the other branches and deletions. When the default
+     * branch is already in place, everything is one push. {@code emptyDestination}: no branch or tag there yet.
+     */
+    private record Plan(List<RemoteRefUpdate> first, List<RemoteRefUpdate> rest, int updated, int deleted,
+                        boolean emptyDestination) {
         boolean isEmpty() {
             return first.isEmpty() && rest.isEmpty();
         }
+    }
+
+    /**
+     * Into an empty destination the cache's pack goes as it is: its deltas were chosen by the source, and every base
+     * is sent too, so searching for new deltas (JGit's default, for every object stored whole) costs CPU for nothing.
+     * A later push keeps the search: it sends few objects, and those arrived as a thin pack completed with whole bases.
+     */
+    private PackConfig packConfig(Plan plan) {
+        PackConfig config = new PackConfig(repo);
+        config.setReuseDeltas(true);
+        config.setReuseObjects(true);
+        config.setDeltaCompress(!plan.emptyDestination());
+        return config;
     }
 
     private static Map<String, Ref> advertisedRefs(Transport transport) throws IOException {
@@ -140,9 +162,14 @@ public final class MirrorSession implements AutoCloseable {
             ObjectId there = advertised(remote, e.getKey());
             if (!e.getValue().equals(there)) {
                 RemoteRefUpdate u = new RemoteRefUpdate(repo, e.getKey(), e.getKey(), true, null, there);
-                (e.getKey().equals(defaultRef) ? first : rest).add(u);
+                boolean withDefault = e.getKey().equals(defaultRef) || e.getKey().startsWith(Constants.R_TAGS);
+                (withDefault ? first : rest).add(u);
                 updated++;
             }
+        }
+        if (first.stream().noneMatch(u -> u.getRemoteName().equals(defaultRef))) {
+            rest.addAll(0, first);
+            first.clear();
         }
         int deleted = 0;
         if (properties.mirrorDeletions()) {
@@ -153,7 +180,8 @@ public final class MirrorSession implements AutoCloseable {
                 }
             }
         }
-        return new Plan(first, rest, updated, deleted);
+        boolean emptyDestination = remote.keySet().stream().noneMatch(MirrorSession::isMirrored);
+        return new Plan(first, rest, updated, deleted, emptyDestination);
     }
 
     /** The advertised id of {@code name}, or the zero id ("must not exist") when the destination lacks it. */
