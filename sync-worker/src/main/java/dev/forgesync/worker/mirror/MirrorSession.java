@@ -92,12 +92,13 @@ public final class MirrorSession implements AutoCloseable {
 
     /**
      * Pushes every branch and tag that differs at {@code target} (non-fast-forward allowed: the source is the truth),
-     * the default branch first, with the tags and no other branch, so an empty destination takes it as HEAD; deletes
-     * destination branches and tags the source lacks when {@code forgesync.mirror.mirror-deletions} is on. Every update is a
-     * compare-and-swap on the value the destination advertised when the plan was made ({@code --force-with-lease}):
-     * a ref that moved since is rejected ({@code destination_changed}), never overwritten. {@code guard} is asked
-     * right before each batch is sent and can cancel a transfer; its exception goes through unchanged. Every ref's
-     * result is checked.
+     * the default branch first (when the destination lacks it), with the tags and no other branch, so an empty
+     * destination takes it as HEAD, then the rest in one push (one push for everything once the default branch is
+     * there); deletes destination branches and tags the source lacks when {@code forgesync.mirror.mirror-deletions}
+     * is on. Every update is a compare-and-swap on the value the destination advertised when the plan was made
+     * ({@code --force-with-lease}): a ref that moved since is rejected ({@code destination_changed}), never
+     * overwritten. {@code guard} is asked right before each batch is sent and can cancel a transfer; its exception goes
+     * through unchanged. Every ref's result is checked.
      */
     public PushOutcome push(PushTarget target, String defaultBranch, PushGuard guard) {
         TransferMeter meter = new TransferMeter();
@@ -123,8 +124,8 @@ public final class MirrorSession implements AutoCloseable {
     /**
      * {@code first} is the default branch with the tags (a branch pushed alone into an empty OneDev project becomes
      * its HEAD; tags never do, and they carry most of the history, so the second push is small and its objects' deltas
-     * mostly have their bases in the first one's tips); {@code rest} the other branches and deletions. When the default
-     * branch is already in place, everything is one push. {@code emptyDestination}: no branch or tag there yet.
+     * mostly have their bases in the first one's tips); {@code rest} the other branches and deletions. Once the
+     * destination has the default branch, everything is one push. {@code emptyDestination}: no branch or tag there yet.
      */
     private record Plan(List<RemoteRefUpdate> first, List<RemoteRefUpdate> rest, int updated, int deleted,
                         boolean emptyDestination) {
@@ -167,7 +168,9 @@ public final class MirrorSession implements AutoCloseable {
                 updated++;
             }
         }
-        if (first.stream().noneMatch(u -> u.getRemoteName().equals(defaultRef))) {
+        boolean defaultArrives = first.stream().anyMatch(u -> u.getRemoteName().equals(defaultRef))
+                && advertised(remote, defaultRef).equals(ObjectId.zeroId());
+        if (!defaultArrives) {
             rest.addAll(0, first);
             first.clear();
         }
