@@ -14,9 +14,9 @@ import org.springframework.validation.annotation.Validated;
  *                               and pushes (JGit's own default is 10 MB, which re-reads a large pack many times over)
  * @param packWindow             JGit's {@code core.packedGitWindowSize}: how much of a pack one read brings in
  * @param deltaBaseCache         JGit's {@code core.deltaBaseCacheLimit}: heap kept for inflated delta bases
- * @param sha1CollisionDetection hash with JGit's collision-detecting SHA-1 (pure Java, about 3x slower) instead of the
- *                               JDK's; GitHub already refuses colliding objects, and a JGit-based destination such as
- *                               OneDev checks again when it indexes the pushed pack
+ * @param sha1CollisionDetection hash with JGit's collision-detecting SHA-1 (pure Java, most of a first fetch's CPU)
+ *                               instead of the JDK's; GitHub already refuses colliding objects, and the destination
+ *                               hashes every pushed object again (git and JGit servers detect collisions by default)
  */
 @Validated
 @ConfigurationProperties("forgesync.git")

@@ -58,8 +58,13 @@ final class BenchSource {
             return out;
         }
         for (String blob : missing) {
-            for (String commit : git(repo, "log", "--branches", "--tags", "--format=%H", "--find-object=" + blob)
-                    .split("\n")) {
+            String introducers;
+            try {
+                introducers = git(repo, "log", "--branches", "--tags", "--format=%H", "--find-object=" + blob);
+            } catch (IllegalStateException e) {
+                continue; // git could not diff past the missing object: the per-ref check below finds the refs
+            }
+            for (String commit : introducers.split("\n")) {
                 if (!commit.isBlank()) {
                     out.addAll(lines(git(repo, "for-each-ref", "--contains", commit, "--format=%(refname)",
                             "refs/heads", "refs/tags")));
