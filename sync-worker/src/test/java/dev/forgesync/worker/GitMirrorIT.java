@@ -18,6 +18,7 @@ import org.springframework.util.unit.DataSize;
 
 import dev.forgesync.schema.SyncStatus;
 import dev.forgesync.testsupport.GitHttpServer;
+import dev.forgesync.testsupport.onedev.OneDevStandIn;
 import dev.forgesync.worker.claim.RepositoryRow;
 import dev.forgesync.worker.config.DestinationProperties;
 import dev.forgesync.worker.config.GithubProperties;
@@ -28,6 +29,7 @@ import dev.forgesync.worker.destination.PreparedDestination;
 import dev.forgesync.worker.failure.SyncException;
 import dev.forgesync.worker.mirror.GitMirror;
 import dev.forgesync.worker.mirror.MirrorSession;
+import dev.forgesync.worker.mirror.PushTarget;
 
 /** The mirror without Kafka: the local-directory destination, and the remotes it refuses. */
 class GitMirrorIT {
@@ -179,6 +181,46 @@ class GitMirrorIT {
             }
             assertThat(dir.resolve("cache/octo/a.git")).doesNotExist();
             assertThat(dir.resolve("cache/octo/b.git")).exists();
+        }
+    }
+
+    @Test
+    void aFirstMirrorPushesTheDefaultBranchWithTheTagsThenTheOtherBranchesAndALaterSyncIsOnePush() {
+        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
+             OneDevStandIn onedev = OneDevStandIn.start(dir.resolve("onedev"), "od-token-123");
+             SourceRepo source = SourceRepo.create(github.root(), dir.resolve("work"), "octo/shape")) {
+            var first = source.commit("main", "a.txt", "a");
+            source.commit("main", "a.txt", "a2");
+            source.commit("dev", "b.txt", "b");
+            source.commit("fix", "c.txt", "c");
+            source.annotatedTag("v1", first);
+            source.lightweightTag("v0", first);
+            OneDevStandIn.Project project = onedev.createProject("shape", null);
+            PushTarget target = PushTarget.http(URI.create(onedev.baseUri() + "/" + project.path() + ".git"), "bot",
+                    "od-token-123");
+            GitMirror mirror = mirror(github.baseUri());
+
+            syncOnce(mirror, target);
+            assertThat(onedev.pushedRefs()).hasSize(2);
+            assertThat(onedev.pushedRefs().get(0))
+                    .containsExactlyInAnyOrder("refs/heads/main", "refs/tags/v1", "refs/tags/v0");
+            assertThat(onedev.pushedRefs().get(1)).containsExactlyInAnyOrder("refs/heads/dev", "refs/heads/fix");
+
+            var next = source.commit("main", "a.txt", "a3");
+            source.commit("dev", "b.txt", "b2");
+            source.annotatedTag("v2", next);
+            syncOnce(mirror, target);
+            assertThat(onedev.pushedRefs()).hasSize(3);
+            assertThat(onedev.pushedRefs().get(2))
+                    .containsExactlyInAnyOrder("refs/heads/main", "refs/heads/dev", "refs/tags/v2");
+            assertThat(SourceRepo.refsOf(onedev.repositoryDirectory(project.id()))).isEqualTo(source.refs());
+        }
+    }
+
+    private static void syncOnce(GitMirror mirror, PushTarget target) {
+        try (MirrorSession session = mirror.open("octo/shape")) {
+            session.fetch();
+            session.push(target, "main");
         }
     }
 

@@ -11,7 +11,7 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.Test;
 
-import dev.forgesync.schema.SyncRequest;
+import dev.forgesync.requests.SyncRequest;
 
 /**
  * The worker in vault mode (the default), end to end through Kafka, PostgreSQL, the GitHub stand-in and the OneDev

@@ -35,6 +35,7 @@ import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.http.server.GitServlet;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
 
@@ -70,6 +71,7 @@ public final class GitHttpServer implements AutoCloseable {
     private final java.util.function.BiPredicate<String, String> authenticator;
     private final Server server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<List<String>> pushes = new CopyOnWriteArrayList<>();
     private volatile Duration delay = Duration.ZERO;
     private volatile URI redirectTo;
     private volatile int failStatus;
@@ -216,6 +218,11 @@ public final class GitHttpServer implements AutoCloseable {
         requests.clear();
     }
 
+    /** The ref names each push received asked to update, one list per push, in the order the client sent them. */
+    public List<List<String>> pushedRefs() {
+        return List.copyOf(pushes);
+    }
+
     /** Holds every request this long before serving it (a slow remote). */
     public void delay(Duration delay) {
         this.delay = delay;
@@ -273,9 +280,13 @@ public final class GitHttpServer implements AutoCloseable {
             ReceivePack pack = new ReceivePack(db);
             pack.setAllowNonFastForwards(true);
             pack.setAllowDeletes(true);
-            if (preReceive != null) {
-                pack.setPreReceiveHook(preReceive.apply(db));
-            }
+            org.eclipse.jgit.transport.PreReceiveHook rules = preReceive == null ? null : preReceive.apply(db);
+            pack.setPreReceiveHook((rp, commands) -> {
+                pushes.add(commands.stream().map(ReceiveCommand::getRefName).toList());
+                if (rules != null) {
+                    rules.onPreReceive(rp, commands);
+                }
+            });
             if (postReceive != null) {
                 pack.setPostReceiveHook(postReceive.apply(db));
             }

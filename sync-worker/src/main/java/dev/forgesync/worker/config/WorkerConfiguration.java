@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({GithubProperties.class, OneDevProperties.class, MirrorProperties.class,
         HistoryProperties.class,
-        DestinationProperties.class, SyncProperties.class, RetryProperties.class})
+        DestinationProperties.class, SyncProperties.class, RetryProperties.class, GitProperties.class})
 class WorkerConfiguration {
 
     @Bean

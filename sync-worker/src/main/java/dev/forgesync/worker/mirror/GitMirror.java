@@ -12,8 +12,10 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
+import dev.forgesync.worker.config.GitProperties;
 import dev.forgesync.worker.config.GithubProperties;
 import dev.forgesync.worker.config.HistoryProperties;
 import dev.forgesync.worker.config.MirrorMode;
@@ -36,13 +38,24 @@ public class GitMirror {
     private final HistoryProperties history;
     private final MirrorCache cache;
 
-    /** Every branch and tag, in {@code exact} mode: a strict copy (tests and benchmarks of the transport). */
+    /** Every branch and tag, in {@code exact} mode, with JGit's settings at their defaults: a strict copy (tests and benchmarks of the transport). */
     public GitMirror(GithubProperties github, MirrorProperties properties) {
-        this(github, properties, HistoryProperties.all(MirrorMode.EXACT));
+        this(github, properties, HistoryProperties.all(MirrorMode.EXACT), GitProperties.defaults());
     }
 
-    @org.springframework.beans.factory.annotation.Autowired
+    /** A mirror with JGit's settings at their defaults ({@link GitProperties#defaults()}). */
     public GitMirror(GithubProperties github, MirrorProperties properties, HistoryProperties history) {
+        this(github, properties, history, GitProperties.defaults());
+    }
+
+    /** Every branch and tag, in {@code exact} mode, with the given JGit settings. */
+    public GitMirror(GithubProperties github, MirrorProperties properties, GitProperties git) {
+        this(github, properties, HistoryProperties.all(MirrorMode.EXACT), git);
+    }
+
+    @Autowired
+    public GitMirror(GithubProperties github, MirrorProperties properties, HistoryProperties history, GitProperties git) {
+        JGitSettings.install(git);
         this.github = github;
         this.properties = properties;
         this.history = history;

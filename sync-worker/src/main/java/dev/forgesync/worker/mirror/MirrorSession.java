@@ -15,6 +15,7 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.pack.PackConfig;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.PushConnection;
@@ -102,8 +103,9 @@ public final class MirrorSession implements AutoCloseable {
 
     /**
      * Brings {@code target} to the cache's state for the mirrored refs (README "Vault and exact mode"): every branch
-     * and tag that differs is updated (non-fast-forward allowed: the source is the truth), the default branch in a
-     * push of its own first so an empty destination takes it as HEAD; destination branches and tags the source lacks
+     * and tag that differs is updated (non-fast-forward allowed: the source is the truth), the default branch with the
+     * tags in a push of their own first while the destination lacks it, so an empty destination takes it as HEAD (then
+     * one push for everything); destination branches and tags the source lacks
      * are deleted when {@code forgesync.mirror.mirror-deletions} is on. In vault mode a tip that an update or a
      * deletion would make unreachable is first kept under the archive prefix (one extra push, only then). Every
      * update is a compare-and-swap on the value the destination advertised when the plan was made
@@ -121,6 +123,7 @@ public final class MirrorSession implements AutoCloseable {
                 return new PushOutcome(0, 0, 0);
             }
             recoverArchivedTips(plan, target);
+            transport.setPackConfig(packConfig(plan));
             IsolatedPush push = new IsolatedPush(transport, new Cancellable(guard), () -> check(guard));
             List<ArchivedRef> archived = archive(plan, push);
             push.send(plan.first);
@@ -210,6 +213,19 @@ public final class MirrorSession implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new GuardStopped(e);
         }
+    }
+
+    /**
+     * Into an empty destination the cache's pack goes as it is: its deltas were chosen by the source, and every base
+     * is sent too, so searching for new deltas (JGit's default, for every object stored whole) costs CPU for nothing.
+     * A later push keeps the search: it sends few objects, and those arrived as a thin pack completed with whole bases.
+     */
+    private PackConfig packConfig(PushPlan plan) {
+        PackConfig config = new PackConfig(repo);
+        config.setReuseDeltas(true);
+        config.setReuseObjects(true);
+        config.setDeltaCompress(!plan.emptyDestination);
+        return config;
     }
 
     private static Map<String, Ref> advertisedRefs(Transport transport) throws IOException {

@@ -21,7 +21,7 @@ import org.eclipse.jgit.transport.TrackingRefUpdate;
 
 /**
  * What one push sends, planned from the destination's advertisement: every mirrored ref that differs, each a
- * compare-and-swap on the advertised value; the default branch in a batch of its own first; deletions of refs the
+ * compare-and-swap on the advertised value; the default branch with the tags in a batch of their own first while the destination lacks it; deletions of refs the
  * source lacks when deletions are mirrored. In vault mode an update that would make the destination's tip
  * unreachable (a branch whose tip is not an ancestor of its new value, any tag that moves, any deletion) first gets
  * an archive ref at the old tip; the update depends on it and is dropped if the archive is refused.
@@ -38,6 +38,8 @@ final class PushPlan {
     final List<Archive> archives = new ArrayList<>();
     final List<RemoteRefUpdate> first = new ArrayList<>();
     final List<RemoteRefUpdate> rest = new ArrayList<>();
+    /** No mirrored branch or tag at the destination yet: a first push, sent without a new delta search. */
+    boolean emptyDestination;
 
     boolean isEmpty() {
         return archives.isEmpty() && first.isEmpty() && rest.isEmpty();
@@ -84,15 +86,26 @@ final class PushPlan {
                         continue;
                     }
                     RemoteRefUpdate u = new RemoteRefUpdate(repo, name, name, true, null, there);
-                    (name.equals(defaultRef) ? plan.first : plan.rest).add(u);
+                    boolean withDefault = name.equals(defaultRef) || name.startsWith(Constants.R_TAGS);
+                    (withDefault ? plan.first : plan.rest).add(u);
                     if (vault && !there.equals(ObjectId.zeroId()) && !fastForward(walk, name, there, e.getValue())) {
                         plan.archives.add(archive(name, there, e.getValue(), u, taken));
                     }
                 }
             }
+            // The default branch with the tags goes first only while the destination lacks it (a branch pushed
+            // alone into an empty OneDev project becomes its HEAD; tags never do, and they carry most of the history,
+            // so the second push is small); once it is there, everything is one push.
+            boolean defaultArrives = plan.first.stream().anyMatch(u -> u.getRemoteName().equals(defaultRef))
+                    && advertised(remote, defaultRef).equals(ObjectId.zeroId());
+            if (!defaultArrives) {
+                plan.rest.addAll(0, plan.first);
+                plan.first.clear();
+            }
             if (deletions) {
                 planDeletions(plan, local, remote, taken);
             }
+            plan.emptyDestination = remote.keySet().stream().noneMatch(filter::mirrors);
             return plan;
         }
 

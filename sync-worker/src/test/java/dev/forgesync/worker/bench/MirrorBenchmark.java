@@ -1,8 +1,6 @@
 package dev.forgesync.worker.bench;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,12 +10,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
-import java.util.Random;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
 
+import org.springframework.util.FileSystemUtils;
 import org.springframework.util.unit.DataSize;
 
-import dev.forgesync.testsupport.GitHttpServer;
-import dev.forgesync.testsupport.onedev.OneDevStandIn;
 import dev.forgesync.worker.config.GithubProperties;
 import dev.forgesync.worker.config.MirrorProperties;
 import dev.forgesync.worker.mirror.FetchOutcome;
@@ -27,8 +26,15 @@ import dev.forgesync.worker.mirror.PushOutcome;
 import dev.forgesync.worker.mirror.PushTarget;
 
 /**
- * Not a test: the worker's mirror code against the git command line, both over HTTP against the same JGit servers.
- * Run with {@code sync-worker/bench/run-bench.sh}. Arguments: commits (default 3000), runs (default 3).
+ * Not a test: the worker's mirror code against the git command line, fetch and push apart, both over smart HTTP
+ * through the same servers (the GitHub and OneDev stand-ins, in a JVM of their own). Run with
+ * {@code sync-worker/bench/run-bench.sh}: arguments commits (default 3000, for the generated repository) and runs
+ * (default 3); {@code BENCH_REPO=<bare dir>} measures that repository instead of a generated one.
+ *
+ * <p>The git CLI baseline is what {@code git clone --mirror} + {@code git push --mirror} do, restricted to the
+ * namespaces the worker mirrors: {@code git init --bare} + {@code git fetch --prune} of {@code +refs/heads/*} and
+ * {@code +refs/tags/*}, then {@code git push --force} of the same refspecs (a real source also advertises
+ * {@code refs/pull/*} or {@code refs/changes/*}, which {@code --mirror} would copy and the worker never does).
  */
 public final class MirrorBenchmark {
 
@@ -38,158 +44,199 @@ public final class MirrorBenchmark {
     public static void main(String[] args) throws Exception {
         int commits = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        String real = System.getenv("BENCH_REPO");
+        int warmups = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP", "1"));
         Path root = Files.createTempDirectory("forgesync-bench");
-        try (GitHttpServer github = GitHttpServer.builder(root.resolve("github")).start();
-             OneDevStandIn onedev = OneDevStandIn.start(root.resolve("onedev"), TOKEN)) {
-            Path source = github.createBareRepository(NAME);
-            long t0 = System.nanoTime();
-            generate(source, commits);
-            System.out.printf("generated %d commits, %.1f MiB of packs in %.1f s%n", commits,
-                    dirSize(source.resolve("objects")) / 1048576.0, (System.nanoTime() - t0) / 1e9);
+        try (BenchServers servers = BenchServers.start(root, TOKEN,
+                System.getenv().getOrDefault("BENCH_SERVER_HEAP", "3g"))) {
+            Path source = root.resolve("github").resolve(NAME + ".git");
+            describe(source, real, commits);
+            Bench bench = new Bench(root, servers, source);
 
-            List<Double> cli = new ArrayList<>();
-            List<Double> worker = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                cli.add(cliMirror(root, github, onedev, "cli" + i));
-                worker.add(workerMirror(root, github, onedev, "worker" + i).seconds);
+            for (int i = 0; i < warmups; i++) {
+                bench.cli("warmup-cli" + i);
+                bench.worker("warmup-worker" + i, true);
             }
-            System.out.printf("full mirror: git CLI median %.2f s %s, worker median %.2f s %s, ratio %.2f%n",
-                    median(cli), cli, median(worker), worker, median(worker) / median(cli));
+            List<Step> cli = new ArrayList<>();
+            List<Step> worker = new ArrayList<>();
+            long peakRss = 0;
+            for (int i = 0; i < runs; i++) {
+                cli.add(bench.cli("cli" + i));
+                resetPeakRss();
+                worker.add(bench.worker("worker" + i, false));
+                peakRss = Math.max(peakRss, peakRss());
+            }
+            report(runs, cli, worker, peakRss);
 
-            // Incremental: a realistic push of 5 commits touching 20 files, into the caches made above.
-            String before = git(source, "rev-parse", "refs/heads/main").trim();
-            appendCommits(source, 5, 4, 7);
-            String after = git(source, "rev-parse", "refs/heads/main").trim();
-            long thinPack = thinPackSize(source, after, before);
-            Result inc = workerMirror(root, github, onedev, "worker0");
-            System.out.printf("incremental: git thin pack %d bytes; worker fetched %d bytes, pushed %d bytes"
-                            + " (push/thin = %.2f, fetch/thin = %.2f)%n", thinPack, inc.fetched, inc.pushed,
-                    inc.pushed / (double) thinPack, inc.fetched / (double) thinPack);
+            // Incremental: a realistic push of 5 commits touching 20 files on the default branch.
+            String branch = BenchSource.defaultBranch(source);
+            String before = BenchSource.git(source, "rev-parse", branch).trim();
+            BenchSource.appendCommits(source, 5, 4, 7);
+            String after = BenchSource.git(source, "rev-parse", branch).trim();
+            long thinPack = BenchSource.thinPackSize(source, after, before);
+            Step inc = bench.worker("worker0", false);
+            System.out.printf("incremental (5 commits, 20 new files): git thin pack %d bytes; worker fetched %d bytes,"
+                            + " pushed %d bytes; push/thin = %.2f, fetch/thin = %.2f%n", thinPack, inc.fetched,
+                    inc.pushed, inc.pushed / (double) thinPack, inc.fetched / (double) thinPack);
 
             List<Double> noop = new ArrayList<>();
             long noopPushed = 0;
+            BenchServers.Counts counts = null;
             for (int i = 0; i < Math.max(3, runs); i++) {
-                Result r = workerMirror(root, github, onedev, "worker0");
-                noop.add(r.seconds * 1000);
+                servers.clear();
+                Step r = bench.worker("worker0", false);
+                counts = servers.count();
+                noop.add(r.total() * 1000);
                 noopPushed += r.pushed;
             }
-            System.out.printf("no-op sync: median %.0f ms %s, bytes pushed %d%n", median(noop), noop, noopPushed);
+            System.out.printf("no-op sync: median %.0f ms %s, bytes pushed %d; requests per sync: %d to the source"
+                            + " (%d upload-pack), %d to OneDev (%d receive-pack)%n", median(noop), rounded(noop),
+                    noopPushed, counts.source(), counts.sourcePacks(), counts.destination(),
+                    counts.destinationPacks());
+        } finally {
+            FileSystemUtils.deleteRecursively(root);
         }
     }
 
-    private record Result(double seconds, long fetched, long pushed) {
-    }
-
-    private static Result workerMirror(Path root, GitHttpServer github, OneDevStandIn onedev, String cacheName) {
-        URI target = project(onedev, cacheName);
-        GitMirror mirror = new GitMirror(new GithubProperties(github.baseUri(), null),
-                new MirrorProperties(root.resolve("cache-" + cacheName), DataSize.ofGigabytes(10), false,
-                        Duration.ofMinutes(5)));
+    private static void describe(Path source, String real, int commits) throws Exception {
         long t0 = System.nanoTime();
-        try (MirrorSession session = mirror.open(NAME)) {
-            FetchOutcome f = session.fetch();
-            PushOutcome p = session.push(PushTarget.http(target, "bench", TOKEN), "main");
-            return new Result((System.nanoTime() - t0) / 1e9, f.bytesFetched(), p.bytesPushed());
-        }
-    }
-
-    private static double cliMirror(Path root, GitHttpServer github, OneDevStandIn onedev, String name)
-            throws Exception {
-        URI target = project(onedev, name);
-        Path dir = root.resolve("cli-" + name + ".git");
-        String authed = target.toString().replace("http://", "http://bench:" + TOKEN + "@");
-        long t0 = System.nanoTime();
-        run(root, "git", "clone", "--quiet", "--mirror", github.cloneUri(NAME).toString(), dir.toString());
-        run(dir, "git", "push", "--quiet", "--mirror", authed);
-        return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private static URI project(OneDevStandIn onedev, String name) {
-        OneDevStandIn.Project p = onedev.projectByPath(name).orElseGet(() -> onedev.createProject(name, null));
-        return URI.create(onedev.baseUri() + "/" + p.path() + ".git");
-    }
-
-    /** Builds the history with git fast-import: each commit adds a file of base64 text (compresses like code). */
-    private static void generate(Path bare, int commits) throws Exception {
-        Process p = new ProcessBuilder("git", "--git-dir=" + bare, "fast-import", "--quiet")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        try (OutputStream out = new BufferedOutputStream(p.getOutputStream(), 1 << 20)) {
-            writeCommits(out, commits, 1, 12_000, null, 42);
-        }
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("fast-import failed");
-        }
-        git(bare, "symbolic-ref", "HEAD", "refs/heads/main");
-        git(bare, "tag", "v1.0", "refs/heads/main~100");
-        git(bare, "branch", "release", "refs/heads/main~50");
-        git(bare, "repack", "-a", "-d", "-q");
-    }
-
-    private static void appendCommits(Path bare, int commits, int filesPerCommit, long seed) throws Exception {
-        String parent = git(bare, "rev-parse", "refs/heads/main").trim();
-        Process p = new ProcessBuilder("git", "--git-dir=" + bare, "fast-import", "--quiet")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        try (OutputStream out = new BufferedOutputStream(p.getOutputStream())) {
-            writeCommits(out, commits, filesPerCommit, 6_000, parent, seed);
-        }
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("fast-import failed");
-        }
-    }
-
-    private static void writeCommits(OutputStream out, int commits, int filesPerCommit, int fileBytes, String parent,
-                                     long seed) throws IOException {
-        Random random = new Random(seed);
-        byte[] raw = new byte[fileBytes * 3 / 4];
-        for (int c = 0; c < commits; c++) {
-            StringBuilder s = new StringBuilder();
-            s.append("commit refs/heads/main\n");
-            s.append("committer Bench <bench@example.com> ").append(1_700_000_000L + c).append(" +0000\n");
-            String msg = "commit " + c + " (" + seed + ")\n";
-            s.append("data ").append(msg.getBytes(StandardCharsets.UTF_8).length).append('\n').append(msg);
-            if (c == 0 && parent != null) {
-                s.append("from ").append(parent).append('\n');
-            }
-            out.write(s.toString().getBytes(StandardCharsets.UTF_8));
-            for (int f = 0; f < filesPerCommit; f++) {
-                random.nextBytes(raw);
-                byte[] text = Base64.getMimeEncoder().encode(raw);
-                String path = "src/dir" + (c % 50) + "/file-" + seed + "-" + c + "-" + f + ".txt";
-                out.write(("M 100644 inline " + path + "\ndata " + text.length + "\n").getBytes(StandardCharsets.UTF_8));
-                out.write(text);
-                out.write('\n');
+        if (real == null) {
+            BenchSource.generate(source, commits);
+            System.out.printf("repository: generated, %d commits (%.1f s to generate)%n", commits,
+                    (System.nanoTime() - t0) / 1e9);
+        } else {
+            Path dir = Path.of(real).toAbsolutePath();
+            List<String> left = BenchSource.overlay(dir, source);
+            System.out.printf("repository: %s, %.1f MiB of packs%n", dir,
+                    bytesUnder(dir.resolve("objects")) / 1048576.0);
+            if (!left.isEmpty()) {
+                System.out.printf("  left out (reach objects the copy lacks): %s%n", left);
             }
         }
-    }
-
-    private static long thinPackSize(Path bare, String newTip, String oldTip) throws Exception {
-        Process p = new ProcessBuilder("git", "--git-dir=" + bare, "pack-objects", "--thin", "--stdout", "--revs",
-                "--delta-base-offset", "-q").start();
-        try (OutputStream in = p.getOutputStream()) {
-            in.write((newTip + "\n^" + oldTip + "\n").getBytes(StandardCharsets.UTF_8));
+        Map<String, Integer> refs = new TreeMap<>();
+        for (String ref : BenchSource.git(source, "for-each-ref", "--format=%(refname)").split("\n")) {
+            if (!ref.isBlank()) {
+                refs.merge(ref.replaceFirst("^(refs/[^/]+/).*", "$1*"), 1, Integer::sum);
+            }
         }
-        long size = p.getInputStream().transferTo(OutputStream.nullOutputStream());
-        p.waitFor();
-        return size;
+        String objects = BenchSource.git(source, "rev-list", "--objects", "--count", "--branches", "--tags").trim();
+        System.out.printf("  served refs %s; %s objects reachable from branches and tags; default %s%n", refs,
+                objects, BenchSource.defaultBranch(source));
+        System.out.printf("  machine: %d cores, load %s; worker JVM %s%n", Runtime.getRuntime().availableProcessors(),
+                Files.readString(Path.of("/proc/loadavg")).trim(),
+                String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
     }
 
-    private static String git(Path gitDir, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("git", "--git-dir=" + gitDir));
+    private static void report(int runs, List<Step> cli, List<Step> worker, long peakRss) {
+        System.out.printf("first mirror, median of %d (s):   fetch    push   total%n", runs);
+        row("worker", worker);
+        row("git CLI", cli);
+        System.out.printf("  %-26s %7.2f %7.2f %7.2f%n", "ratio worker / git",
+                median(worker, Step::fetch) / median(cli, Step::fetch),
+                median(worker, Step::push) / median(cli, Step::push),
+                median(worker, Step::total) / median(cli, Step::total));
+        System.out.printf("  all runs: worker %s, git CLI %s%n", totals(worker), totals(cli));
+        System.out.printf("  worker peak RSS during a first mirror: %d MB; pushed %d bytes, fetched %d bytes%n",
+                peakRss / 1024, worker.get(0).pushed, worker.get(0).fetched);
+    }
+
+    private static void row(String name, List<Step> steps) {
+        System.out.printf("  %-26s %7.2f %7.2f %7.2f%n", name, median(steps, Step::fetch), median(steps, Step::push),
+                median(steps, Step::total));
+    }
+
+    private record Step(double fetch, double push, double total, long fetched, long pushed) {
+    }
+
+    private static final class Bench {
+        private final Path root;
+        private final BenchServers servers;
+        private final URI source;
+
+        Bench(Path root, BenchServers servers, Path sourceDir) {
+            this.root = root;
+            this.servers = servers;
+            this.source = URI.create(servers.github + "/" + NAME + ".git");
+        }
+
+        /** The worker's mirror code, a fresh GitMirror per sync as a worker has per process; {@code drop} deletes the cache. */
+        Step worker(String name, boolean drop) throws Exception {
+            URI target = servers.project(name);
+            Path cacheDir = root.resolve("cache-" + name);
+            GitMirror mirror = new GitMirror(new GithubProperties(servers.github, null),
+                    new MirrorProperties(cacheDir, DataSize.ofGigabytes(10), false, Duration.ofMinutes(5)));
+            long t0 = System.nanoTime();
+            double fetch;
+            double push;
+            FetchOutcome f;
+            PushOutcome p;
+            try (MirrorSession session = mirror.open(NAME)) {
+                f = session.fetch();
+                long t1 = System.nanoTime();
+                fetch = (t1 - t0) / 1e9;
+                p = session.push(PushTarget.http(target, "bench", TOKEN), f.defaultBranch());
+                push = (System.nanoTime() - t1) / 1e9;
+            }
+            Step step = new Step(fetch, push, (System.nanoTime() - t0) / 1e9, f.bytesFetched(), p.bytesPushed());
+            if (drop) {
+                FileSystemUtils.deleteRecursively(cacheDir);
+            }
+            return step;
+        }
+
+        /** git init --bare + fetch of branches and tags, then a push of the same refspecs; the clone is deleted. */
+        Step cli(String name) throws Exception {
+            URI target = servers.project(name);
+            Path dir = root.resolve("cli-" + name + ".git");
+            long t0 = System.nanoTime();
+            git(root, Map.of(), "init", "--bare", "-q", dir.toString());
+            git(dir, Map.of(), "fetch", "--quiet", "--prune", source.toString(), "+refs/heads/*:refs/heads/*",
+                    "+refs/tags/*:refs/tags/*");
+            long t1 = System.nanoTime();
+            // The credentials go through the environment (GIT_CONFIG_*), never the command line.
+            String basic = Base64.getEncoder().encodeToString(("bench:" + TOKEN).getBytes(StandardCharsets.UTF_8));
+            git(dir, Map.of("GIT_CONFIG_COUNT", "1", "GIT_CONFIG_KEY_0", "http.extraHeader",
+                    "GIT_CONFIG_VALUE_0", "Authorization: Basic " + basic), "push", "--quiet", "--force",
+                    target.toString(), "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*");
+            long t2 = System.nanoTime();
+            FileSystemUtils.deleteRecursively(dir);
+            return new Step((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t2 - t0) / 1e9, 0, 0);
+        }
+    }
+
+    private static void git(Path dir, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("git"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
         }
-        return out;
     }
 
-    private static void run(Path dir, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd).replace(TOKEN, "****") + ": " + out.replace(TOKEN, "****"));
+    /** Resets this process's VmHWM (Linux: "5" to clear_refs), so the next reading is the peak from now on. */
+    private static void resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException e) {
+            // not Linux: the peak is then the process's whole-life peak
         }
+    }
+
+    /** VmHWM of this process in kB. */
+    private static long peakRss() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
+    }
+
+    private static double median(List<Step> steps, Function<Step, Double> f) {
+        return median(steps.stream().map(f).toList());
     }
 
     private static double median(List<Double> values) {
@@ -198,7 +245,15 @@ public final class MirrorBenchmark {
         return sorted.get(sorted.size() / 2);
     }
 
-    private static long dirSize(Path dir) throws IOException {
+    private static String totals(List<Step> steps) {
+        return rounded(steps.stream().map(Step::total).toList()).toString();
+    }
+
+    private static List<String> rounded(List<Double> values) {
+        return values.stream().map(v -> String.format("%.2f", v)).toList();
+    }
+
+    private static long bytesUnder(Path dir) throws IOException {
         try (var files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
         }

@@ -90,6 +90,11 @@ public final class OneDevStandIn implements AutoCloseable {
         return server.requests();
     }
 
+    /** The ref names of every git push received, one list per push, in the order the client sent them. */
+    public List<List<String>> pushedRefs() {
+        return server.pushedRefs();
+    }
+
     public void clearRequests() {
         server.clearRequests();
     }

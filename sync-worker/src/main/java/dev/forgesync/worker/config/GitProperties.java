@@ -1,0 +1,33 @@
+package dev.forgesync.worker.config;
+
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * JGit's process-wide settings (its pack window cache and SHA-1 implementation are shared by every sync of the worker).
+ *
+ * @param packCache              JGit's {@code core.packedGitLimit}: heap kept for windows of pack files read by fetches
+ *                               and pushes (JGit's own default is 10 MB, which re-reads a large pack many times over)
+ * @param packWindow             JGit's {@code core.packedGitWindowSize}: how much of a pack one read brings in
+ * @param deltaBaseCache         JGit's {@code core.deltaBaseCacheLimit}: heap kept for inflated delta bases
+ * @param sha1CollisionDetection hash with JGit's collision-detecting SHA-1 (pure Java, most of a first fetch's CPU)
+ *                               instead of the JDK's; GitHub already refuses colliding objects, and the destination
+ *                               hashes every pushed object again (git and JGit servers detect collisions by default)
+ */
+@Validated
+@ConfigurationProperties("forgesync.git")
+public record GitProperties(
+        @NotNull @DefaultValue("96MB") DataSize packCache,
+        @NotNull @DefaultValue("64KB") DataSize packWindow,
+        @NotNull @DefaultValue("32MB") DataSize deltaBaseCache,
+        @DefaultValue("false") boolean sha1CollisionDetection) {
+
+    /** The defaults above, for code that builds a mirror without Spring. */
+    public static GitProperties defaults() {
+        return new GitProperties(DataSize.ofMegabytes(96), DataSize.ofKilobytes(64), DataSize.ofMegabytes(32), false);
+    }
+}
