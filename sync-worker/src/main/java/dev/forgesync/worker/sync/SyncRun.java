@@ -3,10 +3,12 @@ package dev.forgesync.worker.sync;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.forgesync.schema.SyncEventType;
 import dev.forgesync.schema.SyncLogStatus;
@@ -44,9 +46,14 @@ class SyncRun {
     private final SyncMetrics metrics;
     private final SyncProperties properties;
     private final Clock clock;
+    private final PushedRefs pushedRefs;
+    private final TransactionTemplate transaction;
 
     SyncRun(GitMirror mirror, Destinations destinations, RepositoryClaims claims, SyncAudit audit,
-            SyncMetrics metrics, SyncProperties properties, Clock clock) {
+            SyncMetrics metrics, SyncProperties properties, Clock clock, PushedRefs pushedRefs,
+            TransactionTemplate transaction) {
+        this.pushedRefs = pushedRefs;
+        this.transaction = transaction;
         this.mirror = mirror;
         this.destinations = destinations;
         this.claims = claims;
@@ -72,7 +79,8 @@ class SyncRun {
                 checkDeadline(started, "backup push");
                 backupBytes = push(held, session, destinations.backup().get(), defaultBranch).bytesPushed();
             }
-            if (!claims.complete(claim)) {
+            Map<String, String> tips = session.refTips();
+            if (!Boolean.TRUE.equals(transaction.execute(tx -> claims.complete(claim) && pushedRefs.record(claim.id(), tips)))) {
                 throw held.markLost("when completing");
             }
             recordCompletion(claim, request, started, fetched, pushed, backupBytes);
