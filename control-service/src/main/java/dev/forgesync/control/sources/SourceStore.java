@@ -26,7 +26,7 @@ public class SourceStore {
             INSERT INTO sources (kind, name, include_globs, exclude_globs, forks, archived, hook_id, seeded)
             VALUES (:kind, :name, :include, :exclude, :forks, :archived, :hookId, :seeded)
             ON CONFLICT (kind, lower(name)) DO NOTHING
-            RETURNING """ + COLUMNS;
+            RETURNING\s""" + COLUMNS;
 
     private static final String BY_KIND_AND_NAME =
             "SELECT " + COLUMNS + " FROM sources WHERE kind = :kind AND lower(name) = lower(:name)";
