@@ -36,7 +36,8 @@ final class OpsViews {
 
     record RepositorySummary(long id, String githubFullName, String githubOwner, String syncStatus,
             Integer retryCount, Integer maxRetries, OffsetDateTime lastSyncedAt, OffsetDateTime nextRetryAt,
-            OffsetDateTime updatedAt, String errorMessage, String onedevRepoName) {
+            OffsetDateTime updatedAt, String errorMessage, String onedevRepoName, String freshness,
+            OffsetDateTime freshnessCheckedAt) {
     }
 
     record Repository(long id, String githubUrl, String githubFullName, String githubOwner, String githubRepoName,

@@ -201,6 +201,25 @@ class DiscoveryIT {
         assertThat(send("DELETE", "/api/sources/" + id, ADMIN, null).statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void theRepositoriesApiTellsEachRepositorysFreshness() throws Exception {
+        GITHUB.createOrg("fresh-api");
+        GITHUB.createRepository("fresh-api/one");
+        GITHUB.createRepository("fresh-api/two");
+        sources.add(NewSource.parse("org:fresh-api"), false);
+        loop.runOnce();
+        long one = jdbc.sql("SELECT id FROM repositories WHERE github_full_name = 'fresh-api/one'").query(Long.class)
+                .single();
+        jdbc.sql("INSERT INTO repository_freshness (repository_id, state, checked_at) VALUES (:id, 'fresh', NOW())")
+                .param("id", one).update();
+
+        String body = send("GET", "/api/repositories?owner=fresh-api", READ, null).body();
+
+        assertThat(body).contains("\"githubFullName\":\"fresh-api/one\"", "\"freshness\":\"fresh\"",
+                "\"freshness\":\"unchecked\"", "\"freshnessCheckedAt\":\"20");
+        assertThat(send("GET", "/api/freshness", READ, null).body()).contains("\"fresh\":1");
+    }
+
     private Set<Long> discoveredOnKafka(Set<Long> ids) {
         return SyncRequestsTopic.readAll(TestKafka.bootstrapServers()).stream()
                 .filter(p -> "discovered".equals(p.request().trigger()))
