@@ -38,6 +38,7 @@ import dev.forgesync.testsupport.github.GithubApiStandIn;
  * Discovery against the GitHub stand-in, on a database of its own and the run's Kafka broker: whole organisations
  * and other owners' starred repositories are registered and requested, the next pass costs only 304s, renames update
  * the row, a spent rate limit pauses discovery until the reset, and sources are managed over {@code /api/sources}.
+ * Self-healing redelivery runs in the same context (it reads the sources' webhooks through the same client).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class DiscoveryIT {
@@ -59,6 +60,7 @@ class DiscoveryIT {
         registry.add("forgesync.github.token", () -> TOKEN);
         registry.add("forgesync.discovery.enabled", () -> "false");
         registry.add("forgesync.freshness.enabled", () -> "false");
+        registry.add("forgesync.healing.enabled", () -> "false");
         registry.add("forgesync.sources", () -> "org:seeded-org,starred:seeded-user");
     }
 
@@ -218,6 +220,28 @@ class DiscoveryIT {
         assertThat(body).contains("\"githubFullName\":\"fresh-api/one\"", "\"freshness\":\"fresh\"",
                 "\"freshness\":\"unchecked\"", "\"freshnessCheckedAt\":\"20");
         assertThat(send("GET", "/api/freshness", READ, null).body()).contains("\"fresh\":1");
+    }
+
+    @Test
+    void redeliversOnceEachRecentFailedDeliveryThatNeverReachedWebhookEvents() throws Exception {
+        GITHUB.createOrg("hooked");
+        long hook = GITHUB.createHook("hooked", null, "https://forgesync.example/webhooks/github");
+        Instant now = Instant.now();
+        GITHUB.recordDelivery(hook, "delivered-ok", now.minusSeconds(300), 202, "push", null, 1L);
+        GITHUB.recordDelivery(hook, "failed-missing", now.minusSeconds(200), 503, "push", null, 1L);
+        GITHUB.recordDelivery(hook, "failed-but-stored", now.minusSeconds(100), 504, "push", null, 1L);
+        GITHUB.recordDelivery(hook, "failed-too-old", now.minus(Duration.ofDays(4)), 503, "push", null, 1L);
+        jdbc.sql("""
+                INSERT INTO webhook_events (event_id, event_type, delivery_id, payload, signature, processed)
+                VALUES ('failed-but-stored', 'push', 'failed-but-stored', '{}'::jsonb, 'sha256=x', TRUE)""").update();
+        sources.add(NewSource.parse("org:hooked"), false);
+
+        assertThat(send("POST", "/api/healing/redeliveries", ADMIN, null).body())
+                .isEqualTo("{\"redelivered\":[\"failed-missing\"]}");
+        assertThat(send("POST", "/api/healing/redeliveries", ADMIN, null).body())
+                .as("a delivery is redelivered once").isEqualTo("{\"redelivered\":[]}");
+        assertThat(GITHUB.redeliveryAttempts()).extracting(GithubApiStandIn.Delivery::guid)
+                .containsExactly("failed-missing");
     }
 
     private Set<Long> discoveredOnKafka(Set<Long> ids) {
