@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.forgesync.requests.SyncRequest;
 import dev.forgesync.schema.SyncEventType;
 import dev.forgesync.schema.SyncLogStatus;
-import dev.forgesync.schema.SyncRequest;
 import dev.forgesync.worker.audit.LogEntry;
 import dev.forgesync.worker.audit.SyncAudit;
 import dev.forgesync.worker.claim.Claim;
