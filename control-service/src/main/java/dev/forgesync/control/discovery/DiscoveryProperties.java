@@ -30,7 +30,12 @@ public record DiscoveryProperties(
         }
     }
 
-    /** {@code FORGESYNC_SOURCES}: sources created at start-up when missing ({@code org:acme,starred:octocat,...}). */
+    /**
+     * Sources created at start-up when missing.
+     *
+     * @param sources {@code FORGESYNC_SOURCES}: {@code <kind>:<name>} entries, comma-separated
+     *                ({@code org:acme,starred:octocat,repository:acme/widget}); an invalid one stops start-up
+     */
     @ConfigurationProperties("forgesync")
     public record Seeds(@DefaultValue("") List<String> sources) {
     }
