@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 
@@ -37,6 +38,7 @@ class DiscoveryLoop implements SmartLifecycle {
     private final DataSource dataSource;
     private volatile ThreadPoolTaskScheduler scheduler;
     private volatile ScheduledFuture<?> task;
+    private volatile boolean seeded;
 
     DiscoveryLoop(DiscoveryProperties properties, DiscoveryProperties.Seeds seeds, SourceStore sources,
                   DiscoveryPass pass, DataSource dataSource) {
@@ -47,20 +49,27 @@ class DiscoveryLoop implements SmartLifecycle {
         this.dataSource = dataSource;
     }
 
-    /** Creates the configured sources that do not exist yet; an invalid entry stops start-up with its reason. */
+    /**
+     * Creates the configured sources that do not exist yet; an invalid entry stops start-up with its reason. With the
+     * database down it is tried again before the first pass (once done, a source an operator deleted stays deleted).
+     */
     void seed() {
-        for (String entry : seeds.sources()) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            NewSource source = NewSource.parse(entry.trim());
-            sources.add(source, true).ifPresent(s -> log.info("source {}:{} seeded from FORGESYNC_SOURCES",
-                    s.kind().dbValue(), s.name()));
+        List<NewSource> parsed = seeds.sources().stream().filter(e -> !e.isBlank())
+                .map(e -> NewSource.parse(e.trim())).toList();
+        try {
+            parsed.forEach(source -> sources.add(source, true).ifPresent(s -> log.info(
+                    "source {}:{} seeded from FORGESYNC_SOURCES", s.kind().dbValue(), s.name())));
+            seeded = true;
+        } catch (DataAccessException e) {
+            log.warn("FORGESYNC_SOURCES not seeded yet (database unavailable): {}", e.getMessage());
         }
     }
 
     /** One pass if no other instance is running one; empty when skipped. */
     List<DiscoveryPass.Outcome> runOnce() {
+        if (!seeded) {
+            seed();
+        }
         try (Connection lock = dataSource.getConnection()) {
             if (!advisory(lock, "SELECT pg_try_advisory_lock(?)")) {
                 log.info("discovery pass skipped: another instance holds advisory lock {}", LOCK_KEY);
