@@ -81,8 +81,10 @@ class OpsQueries {
     private static final String REPOSITORIES = """
             SELECT r.id, r.github_full_name, r.github_owner, r.sync_status, r.retry_count, r.max_retries,
                    r.last_synced_at, r.next_retry_at, r.updated_at, r.error_message, r.onedev_repo_name,
-                   r.rejected_refs, r.archived_refs
+                   r.rejected_refs, r.archived_refs,
+                   COALESCE(f.state, 'unchecked') AS freshness, f.checked_at AS freshness_checked_at
             FROM repositories r
+            LEFT JOIN repository_freshness f ON f.repository_id = r.id
             WHERE (CAST(:status AS text) IS NULL OR r.sync_status = :status)
               AND (CAST(:partial AS boolean) IS NULL OR (r.rejected_refs > 0) = :partial)
               AND %s

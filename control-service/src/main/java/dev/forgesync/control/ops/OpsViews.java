@@ -36,7 +36,8 @@ final class OpsViews {
 
     record RepositorySummary(long id, String githubFullName, String githubOwner, String syncStatus,
             Integer retryCount, Integer maxRetries, OffsetDateTime lastSyncedAt, OffsetDateTime nextRetryAt,
-            OffsetDateTime updatedAt, String errorMessage, String onedevRepoName, int rejectedRefs, int archivedRefs) {
+            OffsetDateTime updatedAt, String errorMessage, String onedevRepoName, int rejectedRefs, int archivedRefs,
+            String freshness, OffsetDateTime freshnessCheckedAt) {
 
         /** Completed with refs the destination refused (README "Vault and exact mode"). */
         @com.fasterxml.jackson.annotation.JsonProperty("partial")

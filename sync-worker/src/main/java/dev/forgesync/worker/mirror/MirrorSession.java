@@ -96,6 +96,20 @@ public final class MirrorSession implements AutoCloseable {
         }
     }
 
+    /**
+     * The branch and tag tips in the cache (after {@link #fetch()}: the source's, as fetched and then pushed), by ref
+     * name, as object ids in hex; what control-service's freshness check compares with the source.
+     */
+    public Map<String, String> refTips() {
+        try {
+            Map<String, String> tips = new HashMap<>();
+            mirroredRefs().forEach((name, id) -> tips.put(name, id.getName()));
+            return tips;
+        } catch (IOException e) {
+            throw translate(e, "the cache of " + fullName, false);
+        }
+    }
+
     /** {@link #push(PushTarget, String, PushGuard)} without a guard. */
     public PushOutcome push(PushTarget target, String defaultBranch) {
         return push(target, defaultBranch, PushGuard.NONE);

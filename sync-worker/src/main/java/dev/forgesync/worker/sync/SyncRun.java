@@ -10,6 +10,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.forgesync.requests.SyncRequest;
 import dev.forgesync.schema.SyncEventType;
@@ -52,9 +53,14 @@ class SyncRun {
     private final SyncMetrics metrics;
     private final SyncProperties properties;
     private final Clock clock;
+    private final PushedRefs pushedRefs;
+    private final TransactionTemplate transaction;
 
     SyncRun(GitMirror mirror, Destinations destinations, RepositoryClaims claims, SyncAudit audit,
-            SyncMetrics metrics, SyncProperties properties, Clock clock) {
+            SyncMetrics metrics, SyncProperties properties, Clock clock, PushedRefs pushedRefs,
+            TransactionTemplate transaction) {
+        this.pushedRefs = pushedRefs;
+        this.transaction = transaction;
         this.mirror = mirror;
         this.destinations = destinations;
         this.claims = claims;
@@ -86,7 +92,9 @@ class SyncRun {
             }
             int rejected = pushed.rejected().size() + backup.rejected().size();
             int archived = pushed.archived().size() + backup.archived().size();
-            if (!claims.complete(claim, rejected, archived)) {
+            Map<String, String> tips = session.refTips();
+            if (!Boolean.TRUE.equals(transaction.execute(
+                    tx -> claims.complete(claim, rejected, archived) && pushedRefs.record(claim.id(), tips)))) {
                 throw held.markLost("when completing");
             }
             recordCompletion(claim, request, started, fetched, pushed, backup);

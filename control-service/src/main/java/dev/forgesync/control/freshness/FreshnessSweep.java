@@ -1,0 +1,145 @@
+package dev.forgesync.control.freshness;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.stereotype.Component;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Every tick, takes the repositories whose check is due (each one's next check set 90-110 % of the interval ahead,
+ * so checks spread) and checks them, at most {@code per-host} at a time against the git host. Several instances
+ * share the due rows ({@code SKIP LOCKED}). Publishes the gauges {@code forgesync_freshness_repositories{state}}
+ * and {@code forgesync_freshness_oldest_stale_seconds}.
+ */
+@Component
+class FreshnessSweep implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(FreshnessSweep.class);
+
+    private final FreshnessProperties properties;
+    private final FreshnessStore store;
+    private final FreshnessCheck check;
+    private final AtomicReference<Map<FreshnessState, Long>> counts = new AtomicReference<>(Map.of());
+    private final AtomicReference<Double> oldestStale = new AtomicReference<>(0.0);
+    private volatile ExecutorService checks;
+    private volatile ThreadPoolTaskScheduler scheduler;
+    private volatile ScheduledFuture<?> task;
+
+    FreshnessSweep(FreshnessProperties properties, FreshnessStore store, FreshnessCheck check, MeterRegistry meters) {
+        this.properties = properties;
+        this.store = store;
+        this.check = check;
+        for (FreshnessState state : FreshnessState.values()) {
+            Gauge.builder("forgesync.freshness.repositories", counts, c -> c.get().getOrDefault(state, 0L))
+                    .tag("state", state.dbValue()).description("Mirrored repositories per freshness state")
+                    .register(meters);
+        }
+        Gauge.builder("forgesync.freshness.oldest.stale", oldestStale, AtomicReference::get)
+                .baseUnit("seconds").description("Age of the oldest stale repository's staleness")
+                .register(meters);
+    }
+
+    /** One sweep: what each checked repository's state became (undecided checks left out). */
+    List<FreshnessState> sweepOnce() {
+        ExecutorService pool = checks();
+        store.adopt(properties.interval(), properties.batchSize());
+        List<FreshnessStore.Due> due = store.takeDue(properties.interval(), properties.batchSize());
+        List<Future<Optional<FreshnessState>>> futures = new ArrayList<>();
+        due.forEach(d -> futures.add(pool.submit(() -> check.check(d))));
+        List<FreshnessState> states = new ArrayList<>();
+        for (Future<Optional<FreshnessState>> future : futures) {
+            await(future).ifPresent(states::add);
+        }
+        refreshGauges();
+        return states;
+    }
+
+    void refreshGauges() {
+        counts.set(new EnumMap<>(store.counts()));
+        oldestStale.set(store.oldestStaleSeconds());
+    }
+
+    private Optional<FreshnessState> await(Future<Optional<FreshnessState>> future) {
+        try {
+            return future.get(properties.timeout().toMillis() * 3, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            future.cancel(true);
+            log.warn("freshness check failed: {}", e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private synchronized ExecutorService checks() {
+        if (checks == null) {
+            checks = Executors.newFixedThreadPool(properties.perHost(), r -> {
+                Thread t = new Thread(r, "freshness-check");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return checks;
+    }
+
+    @Override
+    public void start() {
+        if (!properties.enabled()) {
+            return;
+        }
+        scheduler = new ThreadPoolTaskScheduler();
+        scheduler.setThreadNamePrefix("freshness-");
+        scheduler.initialize();
+        task = scheduler.scheduleWithFixedDelay(this::sweepSafely, Instant.now().plus(properties.tick()),
+                properties.tick());
+    }
+
+    private void sweepSafely() {
+        try {
+            sweepOnce();
+        } catch (RuntimeException e) {
+            log.warn("freshness sweep failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (task != null) {
+            task.cancel(false);
+            task = null;
+        }
+        if (scheduler != null) {
+            scheduler.shutdown();
+            scheduler = null;
+        }
+        if (checks != null) {
+            checks.shutdownNow();
+            checks = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return task != null;
+    }
+}

@@ -1,0 +1,167 @@
+package dev.forgesync.control.healing;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.SqlArrayValue;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.stereotype.Component;
+
+import dev.forgesync.control.github.GithubClient;
+import dev.forgesync.control.github.GithubException;
+import dev.forgesync.control.github.GithubResponse;
+import dev.forgesync.control.sources.Source;
+import dev.forgesync.control.sources.SourceKind;
+import dev.forgesync.control.sources.SourceStore;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * GitHub never retries a failed delivery by itself. For each webhook the operator registered (a source's
+ * {@code hookId}, or every hook of an org source found with {@code GET /orgs/{org}/hooks}), the recent deliveries are
+ * listed ({@code GET .../hooks/{id}/deliveries}, docs.github.com/rest/orgs/webhooks) and each one that failed within
+ * the window, whose {@code X-GitHub-Delivery} (guid) is not in {@code webhook_events} and that was never redelivered,
+ * is redelivered once ({@code POST .../deliveries/{delivery_id}/attempts}).
+ */
+@Component
+class Redelivery implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Redelivery.class);
+    private static final String STORED = "SELECT event_id FROM webhook_events WHERE event_id = ANY(:guids)";
+
+    private final GithubClient github;
+    private final SourceStore sources;
+    private final JdbcClient jdbc;
+    private final HealingProperties properties;
+    private volatile ThreadPoolTaskScheduler scheduler;
+    private volatile ScheduledFuture<?> task;
+
+    Redelivery(GithubClient github, SourceStore sources, JdbcClient jdbc, HealingProperties properties) {
+        this.github = github;
+        this.sources = sources;
+        this.jdbc = jdbc;
+        this.properties = properties;
+    }
+
+    /** One pass; the guids redelivered. */
+    List<String> runOnce() {
+        List<String> redelivered = new ArrayList<>();
+        for (Source source : sources.all()) {
+            for (String hookPath : hooks(source)) {
+                try {
+                    redelivered.addAll(heal(hookPath));
+                } catch (GithubException e) {
+                    log.warn("redelivery for {} skipped: {}", hookPath, e.getMessage());
+                }
+            }
+        }
+        return redelivered;
+    }
+
+    private List<String> hooks(Source source) {
+        String owner = source.kind() == SourceKind.ORG ? "/orgs/" + source.name()
+                : source.kind() == SourceKind.REPOSITORY ? "/repos/" + source.name() : null;
+        if (owner == null) {
+            return List.of();
+        }
+        if (source.hookId() != null) {
+            return List.of(owner + "/hooks/" + source.hookId());
+        }
+        if (source.kind() != SourceKind.ORG || !github.hasToken()) {
+            return List.of();
+        }
+        try {
+            GithubResponse hooks = github.get(owner + "/hooks");
+            List<String> paths = new ArrayList<>();
+            if (hooks.ok()) {
+                hooks.body().forEach(h -> paths.add(owner + "/hooks/" + h.get("id").asLong()));
+            }
+            return paths;
+        } catch (GithubException e) {
+            return List.of();
+        }
+    }
+
+    private List<String> heal(String hookPath) {
+        GithubResponse response = GithubClient.require(github.get(hookPath + "/deliveries?per_page=100"), "GET",
+                hookPath + "/deliveries");
+        Instant since = Instant.now().minus(properties.window());
+        Map<String, JsonNode> failed = new LinkedHashMap<>();
+        Set<String> settled = new HashSet<>();
+        for (JsonNode d : response.body()) {
+            String guid = d.path("guid").asString();
+            int status = d.path("status_code").asInt(0);
+            if (d.path("redelivery").asBoolean(false) || (status >= 200 && status < 300)) {
+                settled.add(guid);
+            } else if (Instant.parse(d.path("delivered_at").asString()).isAfter(since)) {
+                failed.putIfAbsent(guid, d);
+            }
+        }
+        failed.keySet().removeAll(settled);
+        failed.keySet().removeAll(stored(failed.keySet()));
+        List<String> redelivered = new ArrayList<>();
+        failed.forEach((guid, d) -> {
+            GithubResponse attempt = github.post(hookPath + "/deliveries/" + d.get("id").asLong() + "/attempts");
+            if (attempt.ok()) {
+                log.info("delivery {} ({}) redelivered: it failed with {} and was never stored", guid,
+                        d.path("event").asString(), d.path("status_code").asInt());
+                redelivered.add(guid);
+            } else {
+                log.warn("delivery {} redelivery refused with {}", guid, attempt.status());
+            }
+        });
+        return redelivered;
+    }
+
+    private Set<String> stored(Set<String> guids) {
+        if (guids.isEmpty()) {
+            return Set.of();
+        }
+        return jdbc.sql(STORED).param("guids", new SqlArrayValue("varchar", guids.toArray())).query(String.class)
+                .set();
+    }
+
+    @Override
+    public void start() {
+        if (!properties.enabled()) {
+            return;
+        }
+        scheduler = new ThreadPoolTaskScheduler();
+        scheduler.setThreadNamePrefix("redelivery-");
+        scheduler.initialize();
+        task = scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                runOnce();
+            } catch (RuntimeException e) {
+                log.warn("redelivery pass failed: {}", e.toString());
+            }
+        }, Instant.now().plus(properties.interval()), properties.interval());
+    }
+
+    @Override
+    public void stop() {
+        if (task != null) {
+            task.cancel(false);
+            task = null;
+        }
+        if (scheduler != null) {
+            scheduler.shutdown();
+            scheduler = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return task != null;
+    }
+}

@@ -1,0 +1,284 @@
+package dev.forgesync.control.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.forgesync.control.ControlContexts;
+import dev.forgesync.control.sources.NewSource;
+import dev.forgesync.control.sources.SourceStore;
+import dev.forgesync.requests.SyncRequestsTopic;
+import dev.forgesync.testsupport.TestDatabase;
+import dev.forgesync.testsupport.TestKafka;
+import dev.forgesync.testsupport.github.GithubApiServlet;
+import dev.forgesync.testsupport.github.GithubApiStandIn;
+
+/**
+ * Discovery against the GitHub stand-in, on a database of its own and the run's Kafka broker: whole organisations
+ * and other owners' starred repositories are registered and requested, the next pass costs only 304s, renames update
+ * the row, a spent rate limit pauses discovery until the reset, and sources are managed over {@code /api/sources}.
+ * Self-healing redelivery runs in the same context (it reads the sources' webhooks through the same client).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class DiscoveryIT {
+
+    static final String ADMIN = "admin-token-discovery-0123456789";
+    static final String READ = "read-token-discovery-0123456789";
+    static final String TOKEN = "ghp_discovery_standin_token";
+    static final TestDatabase DB = migrated();
+    static final GithubApiStandIn GITHUB = GithubApiStandIn.start(tempDir(), TOKEN);
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        ControlContexts.properties().forEach((name, value) -> registry.add(name, () -> value));
+        DB.springProperties().forEach((name, value) -> registry.add(name, () -> value));
+        registry.add("forgesync.ops.admin-token", () -> ADMIN);
+        registry.add("forgesync.ops.read-token", () -> READ);
+        registry.add("forgesync.github.api-url", () -> GITHUB.apiUri().toString());
+        registry.add("forgesync.github.base-url", () -> GITHUB.baseUri().toString());
+        registry.add("forgesync.github.token", () -> TOKEN);
+        registry.add("forgesync.discovery.enabled", () -> "false");
+        registry.add("forgesync.freshness.enabled", () -> "false");
+        registry.add("forgesync.healing.enabled", () -> "false");
+        registry.add("forgesync.sources", () -> "org:seeded-org,starred:seeded-user");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    DiscoveryLoop loop;
+
+    @Autowired
+    SourceStore sources;
+
+    private final JdbcClient jdbc = JdbcClient.create(DB.dataSource());
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void cleanSlate() {
+        jdbc.sql("TRUNCATE sources, sync_logs, webhook_events, repositories RESTART IDENTITY CASCADE").update();
+        GITHUB.rateLimit(5000, 5000, Instant.now().plusSeconds(3600));
+        GITHUB.clearApiRequests();
+    }
+
+    @AfterAll
+    static void stopGithub() {
+        GITHUB.close();
+    }
+
+    @Test
+    void registersAndRequestsAnOrganisationOf250RepositoriesInOnePassAndTheNextPassCostsOnly304s() {
+        GITHUB.createOrg("big-org");
+        for (int i = 0; i < 250; i++) {
+            GITHUB.createRepository("big-org/repo-" + i);
+        }
+        sources.add(NewSource.parse("org:big-org"), false);
+
+        List<DiscoveryPass.Outcome> first = loop.runOnce();
+        assertThat(first).singleElement().satisfies(o -> {
+            assertThat(o.found()).isEqualTo(250);
+            assertThat(o.registered()).isEqualTo(250);
+            assertThat(o.pages()).isEqualTo(3);
+        });
+        assertThat(count("SELECT COUNT(*) FROM repositories WHERE github_owner = 'big-org' AND sync_status = 'pending'"))
+                .isEqualTo(250);
+        assertThat(count("SELECT COUNT(*) FROM webhook_events WHERE event_type = 'discovered'")).isEqualTo(250);
+        Set<Long> ids = jdbc.sql("SELECT id FROM repositories").query(Long.class).set();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(discoveredOnKafka(ids)).isEqualTo(ids));
+
+        GITHUB.clearApiRequests();
+        List<DiscoveryPass.Outcome> second = loop.runOnce();
+        assertThat(second).singleElement().satisfies(o -> {
+            assertThat(o.registered()).isZero();
+            assertThat(o.notModifiedPages()).isEqualTo(3);
+        });
+        assertThat(GITHUB.apiRequests()).extracting(GithubApiServlet.Exchange::status).containsOnly(304);
+        assertThat(count("SELECT COUNT(*) FROM webhook_events WHERE event_type = 'discovered'")).isEqualTo(250);
+    }
+
+    @Test
+    void registersAStarredRepositoryOfAnotherOwner() {
+        GITHUB.createRepository("torvalds/subsurface");
+        GITHUB.star("stargazer", "torvalds/subsurface");
+        sources.add(NewSource.parse("starred:stargazer"), false);
+
+        loop.runOnce();
+
+        assertThat(jdbc.sql("SELECT github_full_name FROM repositories").query(String.class).list())
+                .containsExactly("torvalds/subsurface");
+    }
+
+    @Test
+    void appliesGlobsAndTheForksFlagAndNeverDeletesARepositoryThatLeftTheSource() {
+        GITHUB.createOrg("globs");
+        GITHUB.createRepository("globs/service-a");
+        GITHUB.createRepository("globs/service-legacy");
+        GITHUB.createRepository("globs/tool");
+        GITHUB.createRepository("globs/service-fork", new GithubApiStandIn.RepoOptions(true, false, false));
+        sources.add(new NewSource(dev.forgesync.control.sources.SourceKind.ORG, "globs", List.of("service-*"),
+                List.of("*-legacy"), false, true, null), false);
+
+        loop.runOnce();
+        assertThat(names()).containsExactly("globs/service-a");
+
+        GITHUB.delete("globs/service-a");
+        loop.runOnce();
+        assertThat(names()).containsExactly("globs/service-a");
+    }
+
+    @Test
+    void aRenamedRepositoryUpdatesItsRowInsteadOfAddingOne() {
+        GITHUB.createOrg("renames");
+        GITHUB.createRepository("renames/before");
+        sources.add(NewSource.parse("org:renames"), false);
+        loop.runOnce();
+
+        GITHUB.rename("renames/before", "renames/after");
+        loop.runOnce();
+
+        assertThat(names()).containsExactly("renames/after");
+        assertThat(jdbc.sql("SELECT github_url FROM repositories").query(String.class).single())
+                .isEqualTo(GITHUB.baseUri() + "/renames/after");
+    }
+
+    @Test
+    void aSpentRateLimitPausesDiscoveryUntilTheResetWithNoRequestInBetween() {
+        GITHUB.createOrg("limited");
+        GITHUB.createRepository("limited/one");
+        sources.add(NewSource.parse("org:limited"), false);
+        Instant reset = Instant.now().plusSeconds(3);
+        GITHUB.rateLimit(5000, 0, reset);
+
+        loop.runOnce();
+
+        List<GithubApiServlet.Exchange> exchanges = GITHUB.apiRequests();
+        assertThat(exchanges).extracting(GithubApiServlet.Exchange::status).containsExactly(403, 200);
+        assertThat(Instant.now()).as("the reset GitHub announced (whole seconds)")
+                .isAfterOrEqualTo(reset.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        assertThat(names()).containsExactly("limited/one");
+    }
+
+    @Test
+    void seedsTheConfiguredSourcesAndManagesSourcesOverTheApi() throws Exception {
+        loop.seed();
+        assertThat(sources.all()).extracting(s -> s.kind().dbValue() + ":" + s.name())
+                .containsExactly("org:seeded-org", "starred:seeded-user");
+
+        HttpResponse<String> created = send("POST", "/api/sources", ADMIN,
+                "{\"kind\":\"repository\",\"name\":\"acme/widget\",\"include\":[],\"forks\":false}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(created.body()).contains("\"name\":\"acme/widget\"").contains("\"kind\":\"REPOSITORY\"");
+        assertThat(send("POST", "/api/sources", ADMIN, "{\"kind\":\"repository\",\"name\":\"acme/widget\"}")
+                .statusCode()).isEqualTo(409);
+        assertThat(send("POST", "/api/sources", ADMIN, "{\"kind\":\"planet\",\"name\":\"x\"}").statusCode())
+                .isEqualTo(400);
+        assertThat(send("POST", "/api/sources", READ, "{\"kind\":\"org\",\"name\":\"x\"}").statusCode())
+                .isEqualTo(403);
+        assertThat(send("GET", "/api/sources", READ, null).body()).contains("acme/widget", "seeded-org");
+
+        long id = sources.find(dev.forgesync.control.sources.SourceKind.REPOSITORY, "acme/widget").orElseThrow().id();
+        assertThat(send("DELETE", "/api/sources/" + id, ADMIN, null).statusCode()).isEqualTo(204);
+        assertThat(send("DELETE", "/api/sources/" + id, ADMIN, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theRepositoriesApiTellsEachRepositorysFreshness() throws Exception {
+        GITHUB.createOrg("fresh-api");
+        GITHUB.createRepository("fresh-api/one");
+        GITHUB.createRepository("fresh-api/two");
+        sources.add(NewSource.parse("org:fresh-api"), false);
+        loop.runOnce();
+        long one = jdbc.sql("SELECT id FROM repositories WHERE github_full_name = 'fresh-api/one'").query(Long.class)
+                .single();
+        jdbc.sql("INSERT INTO repository_freshness (repository_id, state, checked_at) VALUES (:id, 'fresh', NOW())")
+                .param("id", one).update();
+
+        String body = send("GET", "/api/repositories?owner=fresh-api", READ, null).body();
+
+        assertThat(body).contains("\"githubFullName\":\"fresh-api/one\"", "\"freshness\":\"fresh\"",
+                "\"freshness\":\"unchecked\"", "\"freshnessCheckedAt\":\"20");
+        assertThat(send("GET", "/api/freshness", READ, null).body()).contains("\"fresh\":1");
+    }
+
+    @Test
+    void redeliversOnceEachRecentFailedDeliveryThatNeverReachedWebhookEvents() throws Exception {
+        GITHUB.createOrg("hooked");
+        long hook = GITHUB.createHook("hooked", null, "https://forgesync.example/webhooks/github");
+        Instant now = Instant.now();
+        GITHUB.recordDelivery(hook, "delivered-ok", now.minusSeconds(300), 202, "push", null, 1L);
+        GITHUB.recordDelivery(hook, "failed-missing", now.minusSeconds(200), 503, "push", null, 1L);
+        GITHUB.recordDelivery(hook, "failed-but-stored", now.minusSeconds(100), 504, "push", null, 1L);
+        GITHUB.recordDelivery(hook, "failed-too-old", now.minus(Duration.ofDays(4)), 503, "push", null, 1L);
+        jdbc.sql("""
+                INSERT INTO webhook_events (event_id, event_type, delivery_id, payload, signature, processed)
+                VALUES ('failed-but-stored', 'push', 'failed-but-stored', '{}'::jsonb, 'sha256=x', TRUE)""").update();
+        sources.add(NewSource.parse("org:hooked"), false);
+
+        assertThat(send("POST", "/api/healing/redeliveries", ADMIN, null).body())
+                .isEqualTo("{\"redelivered\":[\"failed-missing\"]}");
+        assertThat(send("POST", "/api/healing/redeliveries", ADMIN, null).body())
+                .as("a delivery is redelivered once").isEqualTo("{\"redelivered\":[]}");
+        assertThat(GITHUB.redeliveryAttempts()).extracting(GithubApiStandIn.Delivery::guid)
+                .containsExactly("failed-missing");
+    }
+
+    private Set<Long> discoveredOnKafka(Set<Long> ids) {
+        return SyncRequestsTopic.readAll(TestKafka.bootstrapServers()).stream()
+                .filter(p -> "discovered".equals(p.request().trigger()))
+                .map(p -> p.request().repositoryId()).filter(ids::contains).collect(Collectors.toSet());
+    }
+
+    private List<String> names() {
+        return jdbc.sql("SELECT github_full_name FROM repositories ORDER BY id").query(String.class).list();
+    }
+
+    private long count(String sql) {
+        return jdbc.sql(sql).query(Long.class).single();
+    }
+
+    private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static TestDatabase migrated() {
+        TestDatabase db = TestDatabase.create("discovery");
+        db.migrate();
+        return db;
+    }
+
+    private static Path tempDir() {
+        try {
+            Path dir = Files.createTempDirectory("github-standin-");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

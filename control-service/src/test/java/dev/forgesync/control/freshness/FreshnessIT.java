@@ -1,0 +1,184 @@
+package dev.forgesync.control.freshness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.Ref;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.forgesync.control.ControlContexts;
+import dev.forgesync.requests.SyncRequestsTopic;
+import dev.forgesync.schema.RefsDigest;
+import dev.forgesync.testsupport.TestDatabase;
+import dev.forgesync.testsupport.TestKafka;
+import dev.forgesync.testsupport.github.GithubApiStandIn;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Verified freshness with the sweep running every 300 ms and a 2 s interval, against git repositories served by the
+ * GitHub stand-in, on a database of its own and the run's Kafka broker. A mirrored repository's row is written the
+ * way sync-worker writes it on completion (the digest of the source's tips it fetched and pushed).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+class FreshnessIT {
+
+    static final String TOKEN = "ghp_freshness_standin_token";
+    static final TestDatabase DB = migrated();
+    static final GithubApiStandIn GITHUB = GithubApiStandIn.start(tempDir(), TOKEN);
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        ControlContexts.properties().forEach((name, value) -> registry.add(name, () -> value));
+        DB.springProperties().forEach((name, value) -> registry.add(name, () -> value));
+        registry.add("forgesync.github.api-url", () -> GITHUB.apiUri().toString());
+        registry.add("forgesync.github.base-url", () -> GITHUB.baseUri().toString());
+        registry.add("forgesync.github.token", () -> TOKEN);
+        registry.add("forgesync.discovery.enabled", () -> "false");
+        registry.add("forgesync.freshness.interval", () -> "2s");
+        registry.add("forgesync.freshness.tick", () -> "300ms");
+    }
+
+    @Autowired
+    MeterRegistry meters;
+
+    private final JdbcClient jdbc = JdbcClient.create(DB.dataSource());
+
+    @BeforeEach
+    void cleanSlate() {
+        jdbc.sql("TRUNCATE sync_logs, webhook_events, repositories RESTART IDENTITY CASCADE").update();
+    }
+
+    @AfterAll
+    static void stopGithub() {
+        GITHUB.close();
+    }
+
+    @Test
+    void aPushWithNoWebhookIsSeenAsDriftAndRequestedAndTheNextSyncMakesItFreshAgain() {
+        GITHUB.createRepository("drift/app");
+        long id = mirrored("drift/app");
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(id).equals("fresh"));
+
+        GITHUB.commit("drift/app", "feature", "new.txt", "missed by every webhook");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(id).equals("stale"));
+        assertThat(status(id)).isEqualTo("pending");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_events WHERE event_type = 'drift' AND repository_id = :id")
+                .param("id", id).query(Long.class).single()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> SyncRequestsTopic.readAll(TestKafka.bootstrapServers())
+                .stream().anyMatch(p -> p.request().repositoryId() == id && "drift".equals(p.request().trigger())));
+        assertThat(meters.get("forgesync.freshness.repositories").tag("state", "stale").gauge().value()).isEqualTo(1);
+
+        workerCompletes(id, "drift/app");
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(id).equals("fresh"));
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_events WHERE event_type = 'drift'").query(Long.class)
+                .single()).isEqualTo(1);
+    }
+
+    @Test
+    void aRepositoryDeletedUpstreamBecomesSourceGoneAndItsMirrorIsKept() {
+        GITHUB.createRepository("gone/app");
+        long id = mirrored("gone/app");
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(id).equals("fresh"));
+
+        GITHUB.delete("gone/app");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(id).equals("source_gone"));
+        assertThat(status(id)).isEqualTo("completed");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_events").query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void aFailingSyncIsFailingAndARefusedTokenIsAuthBroken() {
+        GITHUB.createRepository("failing/app");
+        long failing = mirrored("failing/app");
+        jdbc.sql("UPDATE repositories SET sync_status = 'permanent_failure' WHERE id = :id").param("id", failing)
+                .update();
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(failing).equals("failing"));
+
+        GITHUB.failEverythingWith(401);
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> state(failing).equals("auth_broken"));
+        } finally {
+            GITHUB.failEverythingWith(0);
+        }
+    }
+
+    /** A completed repository whose row says what the worker pushed: the source's tips now. */
+    private long mirrored(String fullName) {
+        long id = jdbc.sql("""
+                INSERT INTO repositories (github_url, github_repo_name, github_owner, github_full_name, github_repo_id,
+                                          sync_status, last_synced_at)
+                VALUES (:url, :name, :owner, :fullName, :githubId, 'in_progress', NOW()) RETURNING id""")
+                .param("url", GITHUB.baseUri() + "/" + fullName).param("name", fullName.split("/")[1])
+                .param("owner", fullName.split("/")[0]).param("fullName", fullName)
+                .param("githubId", GITHUB.repository(fullName).orElseThrow().id()).query(Long.class).single();
+        workerCompletes(id, fullName);
+        return id;
+    }
+
+    /** What sync-worker's completion writes (PushedRefs), in the statement that completes the row. */
+    private void workerCompletes(long id, String fullName) {
+        Map<String, String> tips = tips(fullName);
+        jdbc.sql("""
+                WITH done AS (UPDATE repositories SET sync_status = 'completed' WHERE id = :id RETURNING id)
+                INSERT INTO repository_freshness (repository_id, pushed_refs_digest, pushed_ref_count, pushed_at)
+                SELECT id, :digest, :count, NOW() FROM done
+                ON CONFLICT (repository_id) DO UPDATE
+                SET pushed_refs_digest = EXCLUDED.pushed_refs_digest, pushed_at = NOW(), next_check_at = NOW()""")
+                .param("id", id).param("digest", RefsDigest.of(tips)).param("count", tips.size()).update();
+    }
+
+    private Map<String, String> tips(String fullName) {
+        try {
+            Map<String, String> tips = new HashMap<>();
+            for (Ref ref : Git.lsRemoteRepository().setRemote(GITHUB.baseUri() + "/" + fullName + ".git").call()) {
+                tips.put(ref.getName(), ref.getObjectId().getName());
+            }
+            return tips;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String state(long id) {
+        return jdbc.sql("SELECT state FROM repository_freshness WHERE repository_id = :id").param("id", id)
+                .query(String.class).optional().orElse("none");
+    }
+
+    private String status(long id) {
+        return jdbc.sql("SELECT sync_status FROM repositories WHERE id = :id").param("id", id).query(String.class)
+                .single();
+    }
+
+    private static TestDatabase migrated() {
+        TestDatabase db = TestDatabase.create("freshness");
+        db.migrate();
+        return db;
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("github-standin-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
