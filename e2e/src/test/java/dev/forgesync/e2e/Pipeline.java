@@ -152,7 +152,8 @@ final class Pipeline implements AutoCloseable {
         ingest.awaitReady(START_TIMEOUT);
         workers.forEach(w -> w.awaitReady(START_TIMEOUT));
         // After the others: four JVMs starting at once on a small machine outlast the start timeout.
-        control = newControl().start().awaitReady(START_TIMEOUT);
+        control = newControl().start();
+        control.awaitReady(START_TIMEOUT);
     }
 
     private static Db freshDatabase() {
