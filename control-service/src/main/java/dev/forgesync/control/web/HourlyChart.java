@@ -3,6 +3,7 @@ package dev.forgesync.control.web;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -24,13 +25,17 @@ record HourlyChart(List<Bar> bars, long total, long max, String label) {
 
     /** {@code firstHour} is the start of the oldest bucket (UTC); {@code counts} maps bucket starts to counts. */
     static HourlyChart of(String label, LocalDateTime firstHour, Map<LocalDateTime, Long> counts) {
-        long max = counts.values().stream().mapToLong(Long::longValue).max().orElse(0);
-        long total = counts.values().stream().mapToLong(Long::longValue).sum();
+        long[] perHour = new long[HOURS];
+        for (int i = 0; i < HOURS; i++) {
+            perHour[i] = counts.getOrDefault(firstHour.plusHours(i), 0L);
+        }
+        long max = Arrays.stream(perHour).max().orElse(0);
+        long total = Arrays.stream(perHour).sum();
         double slot = (double) WIDTH / HOURS;
         List<Bar> bars = new ArrayList<>(HOURS);
         for (int i = 0; i < HOURS; i++) {
             LocalDateTime hour = firstHour.plusHours(i);
-            long count = counts.getOrDefault(hour, 0L);
+            long count = perHour[i];
             double height = max == 0 ? 0 : Math.max(count == 0 ? 0 : 1, (double) HEIGHT * count / max);
             String axis = i % 6 == 0 ? HOUR.format(hour) : null;
             bars.add(new Bar(i * slot, HEIGHT - height, slot - BAR_GAP, height, count,
