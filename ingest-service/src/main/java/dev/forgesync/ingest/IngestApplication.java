@@ -2,22 +2,19 @@ package dev.forgesync.ingest;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.context.annotation.Import;
 
-import dev.forgesync.ingest.replay.ReplayCommand;
+import dev.forgesync.requests.relay.RelayConfiguration;
 
 /**
- * forgesync ingest-service: GitHub webhooks in, webhook_events stored, sync requests out to Kafka. With
- * {@code replay} as the first argument it runs {@link ReplayCommand} instead and exits with its status.
+ * forgesync ingest-service: GitHub webhooks in, webhook_events stored, sync requests out to Kafka (after commit, and
+ * by the outbox relay for what the broker did not take). The operator's side is control-service.
  */
 @SpringBootApplication
-@EnableScheduling
+@Import(RelayConfiguration.class)
 public class IngestApplication {
 
     public static void main(String[] args) {
-        if (ReplayCommand.isRequested(args)) {
-            System.exit(ReplayCommand.run(IngestApplication.class, args, System.out, System.err));
-        }
         SpringApplication.run(IngestApplication.class, args);
     }
 }

@@ -11,7 +11,8 @@ class ConfigurationReferenceTest {
 
     @Test
     void theCommittedConfigurationReferenceMatchesTheCode() {
-        String rendered = ConfigurationReference.render("ingest-service", Path.of("").toAbsolutePath());
+        Path module = Path.of("").toAbsolutePath();
+        String rendered = ConfigurationReference.render("ingest-service", module, module.resolveSibling("sync-requests"));
         ConfigurationReference.assertUpToDate(Path.of("../docs/configuration/ingest-service.md").toAbsolutePath().normalize(), rendered);
     }
 }

@@ -22,9 +22,8 @@ class PackageBordersTest {
     }
 
     @Test
-    void onlyPublishTouchesKafka() {
-        noClasses().that().resideOutsideOfPackage("..ingest.publish..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "org.springframework.kafka..")
+    void nothingInIngestTouchesKafkaItPublishesThroughSyncRequests() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "org.springframework.kafka..")
                 .check(classes);
     }
 
@@ -33,13 +32,13 @@ class PackageBordersTest {
         noClasses().that().resideInAPackage("..ingest.github..")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "org.springframework..", "java.sql..", "..ingest.delivery..", "..ingest.publish..",
-                        "..ingest.webhook..", "..ingest.relay..")
+                        "..ingest.webhook..", "dev.forgesync.requests..")
                 .check(classes);
     }
 
     @Test
     void onlyTheHttpFacingPackagesKnowHttp() {
-        noClasses().that().resideOutsideOfPackages("..ingest.webhook..", "..ingest.ops..")
+        noClasses().that().resideOutsideOfPackages("..ingest.webhook..")
                 .should().dependOnClassesThat().resideInAnyPackage("jakarta.servlet..", "org.springframework.web..")
                 .check(classes);
     }
@@ -48,13 +47,6 @@ class PackageBordersTest {
     void nothingDependsOnTheWebhookPackage() {
         classes().that().resideInAPackage("..ingest.webhook..")
                 .should().onlyHaveDependentClassesThat().resideInAPackage("..ingest.webhook..")
-                .check(classes);
-    }
-
-    @Test
-    void publishDoesNotReachBackIntoDeliveryOrRelay() {
-        noClasses().that().resideInAPackage("..ingest.publish..")
-                .should().dependOnClassesThat().resideInAnyPackage("..ingest.delivery..", "..ingest.relay..", "..ingest.webhook..")
                 .check(classes);
     }
 }

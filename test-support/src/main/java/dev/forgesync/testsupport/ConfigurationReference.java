@@ -29,9 +29,16 @@ public final class ConfigurationReference {
     private ConfigurationReference() {
     }
 
-    /** The reference of one service, from its module folder (compiled, so the metadata exists). */
-    public static String render(String service, Path moduleDir) {
-        Path metadata = moduleDir.resolve("target/classes/META-INF/spring-configuration-metadata.json");
+    /**
+     * The reference of one service, from its module folder and the folders of the forgesync libraries it uses (such as
+     * sync-requests, whose settings it reads too), all compiled so that their metadata exists.
+     */
+    public static String render(String service, Path moduleDir, Path... libraryDirs) {
+        List<Path> metadata = new ArrayList<>();
+        metadata.add(metadata(moduleDir));
+        for (Path library : libraryDirs) {
+            metadata.add(metadata(library));
+        }
         Path yml = moduleDir.resolve("src/main/resources/application.yml");
         StringBuilder md = new StringBuilder();
         md.append("# ").append(service).append(" configuration\n\n")
@@ -81,12 +88,18 @@ public final class ConfigurationReference {
         return property.replace('.', '_').replace('-', '_').replace("[", "_").replace("]", "").toUpperCase(Locale.ROOT);
     }
 
-    private static List<JsonNode> properties(Path metadata) {
-        if (!Files.exists(metadata)) {
-            throw new IllegalStateException("no configuration metadata at " + metadata + " (is spring-boot-configuration-processor on the build?)");
-        }
+    private static Path metadata(Path moduleDir) {
+        return moduleDir.resolve("target/classes/META-INF/spring-configuration-metadata.json");
+    }
+
+    private static List<JsonNode> properties(List<Path> metadataFiles) {
         Map<String, JsonNode> byName = new TreeMap<>();
-        JSON.readTree(metadata.toFile()).path("properties").forEach(p -> byName.put(p.get("name").asString(), p));
+        for (Path metadata : metadataFiles) {
+            if (!Files.exists(metadata)) {
+                throw new IllegalStateException("no configuration metadata at " + metadata + " (is spring-boot-configuration-processor on the build?)");
+            }
+            JSON.readTree(metadata.toFile()).path("properties").forEach(p -> byName.put(p.get("name").asString(), p));
+        }
         return new ArrayList<>(byName.values());
     }
 

@@ -24,8 +24,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.forgesync.ingest.github.EventIntent;
 import dev.forgesync.ingest.github.GithubRepository;
-import dev.forgesync.ingest.publish.PendingPublication;
-import dev.forgesync.ingest.publish.SyncRequestPublisher;
+import dev.forgesync.requests.publish.PendingPublication;
+import dev.forgesync.requests.outbox.WebhookEventStore;
+import dev.forgesync.requests.publish.SyncRequestPublisher;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -214,7 +215,7 @@ public class DeliveryService implements DisposableBean {
         log.warn("delivery {} event {}: {}", delivery.deliveryId(), delivery.event(), reason);
         try {
             DeliveryOutcome outcome = transaction.execute(status -> events.insertAll(
-                    List.of(WebhookEventStore.Row.of(delivery, null, WebhookEventStore.INVALID + reason))).isEmpty()
+                    List.of(row(delivery, null, WebhookEventStore.INVALID + reason))).isEmpty()
                     ? new DeliveryOutcome.Duplicate(delivery.deliveryId())
                     : new DeliveryOutcome.Invalid(delivery.deliveryId(), reason));
             queued.answer().complete(outcome);
@@ -276,7 +277,7 @@ public class DeliveryService implements DisposableBean {
         List<WebhookEventStore.Row> rows = new ArrayList<>(fresh.size());
         for (Queued queued : fresh) {
             Effect effect = effects.get(queued);
-            rows.add(WebhookEventStore.Row.of(queued.delivery(), effect.repositoryId(), effect.processingError()));
+            rows.add(row(queued.delivery(), effect.repositoryId(), effect.processingError()));
         }
         Map<String, WebhookEventStore.Stored> inserted = events.insertAll(rows);
         if (inserted.size() != rows.size()) {
@@ -382,5 +383,11 @@ public class DeliveryService implements DisposableBean {
         ConcurrentDuplicate() {
             super("a delivery id of the batch was stored concurrently", null, false, false);
         }
+    }
+
+    /** The outbox row of a GitHub delivery: its delivery id is the event id. */
+    private static WebhookEventStore.Row row(IncomingDelivery delivery, Long repositoryId, String processingError) {
+        return new WebhookEventStore.Row(delivery.deliveryId(), delivery.event(), delivery.deliveryId(),
+                delivery.payloadJson(), delivery.signature(), repositoryId, processingError);
     }
 }

@@ -4,7 +4,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,12 +20,12 @@ import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 
 import dev.forgesync.ingest.github.GithubRepository;
-import dev.forgesync.schema.SyncStatus;
+import dev.forgesync.requests.outbox.Rearm;
 
 /**
  * The effect of a delivery on {@code repositories}: register a new repository as {@code pending}, re-arm a known one,
- * keep its GitHub name, owner and URL current, stop syncing a deleted one. It is also the one home of the re-arm
- * rule ({@link #rearm}).
+ * keep its GitHub name, owner and URL current, stop syncing a deleted one. Re-arming is the contract's rule
+ * ({@link Rearm}).
  *
  * <p>A repository is found by GitHub's repository id first (renames and transfers keep it), by URL second. Every
  * delivery carries the repository's current name, so a row whose name, owner, URL, default branch or privacy differ
@@ -37,9 +36,6 @@ import dev.forgesync.schema.SyncStatus;
  */
 @Component
 class RepositoryRegistry {
-
-    /** The contract's re-arm (DESIGN.md): the states a new request turns back to pending, from {@link SyncStatus}. */
-    static final List<SyncStatus> REARMABLE = Arrays.stream(SyncStatus.values()).filter(SyncStatus::isFinal).toList();
 
     /** Why a row gave its URL up (the stopped mark in its metadata). */
     static final String URL_TAKEN = "its GitHub URL now names another repository (renamed or deleted on GitHub)";
@@ -59,11 +55,6 @@ class RepositoryRegistry {
             VALUES """;
 
     private static final String INSERT_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), 'pending')";
-
-    /** A pending or in-progress row is left alone (its request is still to be served). */
-    private static final String REARM = """
-            UPDATE repositories SET sync_status = 'pending', retry_count = 0, next_retry_at = NULL
-            WHERE id = ANY(:ids) AND sync_status = ANY(:from)""";
 
     private static final String RESUME = """
             UPDATE repositories SET metadata = metadata - 'sync_stopped' - 'sync_stopped_at'
@@ -98,9 +89,11 @@ class RepositoryRegistry {
             RETURNING id""";
 
     private final JdbcClient jdbc;
+    private final Rearm rearm;
 
-    RepositoryRegistry(JdbcClient jdbc) {
+    RepositoryRegistry(JdbcClient jdbc, Rearm rearm) {
         this.jdbc = jdbc;
+        this.rearm = rearm;
     }
 
     /**
@@ -132,17 +125,6 @@ class RepositoryRegistry {
         return ids;
     }
 
-    /**
-     * Re-arms these rows from the given states (by default every final state: the contract's rule) to
-     * {@code pending}, resetting the retry count. Returns how many rows changed.
-     */
-    int rearm(Collection<Long> ids, Collection<SyncStatus> from) {
-        return jdbc.sql(REARM)
-                .param("ids", new SqlArrayValue("integer", ids.stream().distinct().sorted().toArray()))
-                .param("from", new SqlArrayValue("varchar", from.stream().map(SyncStatus::dbValue).toArray()))
-                .update();
-    }
-
     /** Notes in the row's metadata that syncing stopped and why; empty when the repository is unknown. */
     Optional<Long> stopSyncing(GithubRepository repo, String reason) {
         return jdbc.sql(STOP)
@@ -157,7 +139,7 @@ class RepositoryRegistry {
 
     private List<Known> find(Collection<GithubRepository> repos) {
         return jdbc.sql(FIND)
-                .param("rearmable", new SqlArrayValue("varchar", REARMABLE.stream().map(SyncStatus::dbValue).toArray()))
+                .param("rearmable", Rearm.finalStates())
                 .param("urls", new SqlArrayValue("varchar", repos.stream().map(GithubRepository::htmlUrl).toArray()))
                 .param("githubIds",
                         new SqlArrayValue("bigint", repos.stream().map(GithubRepository::githubRepoId).toArray()))
@@ -275,7 +257,7 @@ class RepositoryRegistry {
         }
         List<Long> rearmable = rows.stream().filter(Known::rearmable).map(Known::id).toList();
         if (!rearmable.isEmpty()) {
-            rearm(rearmable, REARMABLE);
+            rearm.rearm(rearmable, Rearm.FROM_FINAL);
         }
     }
 

@@ -18,7 +18,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.forgesync.ingest.IngestContexts;
 import dev.forgesync.ingest.Rows;
-import dev.forgesync.ingest.SyncRequestsTopic;
+import dev.forgesync.requests.SyncRequestsTopic;
 import dev.forgesync.ingest.WebhookClient;
 import dev.forgesync.testsupport.TestDatabase;
 import dev.forgesync.testsupport.TestKafka;

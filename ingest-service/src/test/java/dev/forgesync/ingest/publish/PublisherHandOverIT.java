@@ -1,4 +1,4 @@
-package dev.forgesync.ingest.publish;
+package dev.forgesync.requests.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -18,7 +18,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
-import dev.forgesync.ingest.SyncRequestsTopic;
+import dev.forgesync.requests.SyncRequestsTopic;
 import dev.forgesync.testsupport.TestDatabase;
 import dev.forgesync.testsupport.TestKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

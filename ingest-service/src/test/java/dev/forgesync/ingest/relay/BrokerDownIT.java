@@ -13,7 +13,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.forgesync.ingest.IngestContexts;
 import dev.forgesync.ingest.Rows;
-import dev.forgesync.ingest.SyncRequestsTopic;
+import dev.forgesync.requests.SyncRequestsTopic;
 import dev.forgesync.testsupport.TcpForwarder;
 import dev.forgesync.ingest.WebhookClient;
 import dev.forgesync.testsupport.TestKafka;

@@ -1,0 +1,18 @@
+package dev.forgesync.control;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+import dev.forgesync.testsupport.ConfigurationReference;
+
+/** Keeps docs/configuration/control-service.md equal to what the configuration records and application.yml say. */
+class ConfigurationReferenceTest {
+
+    @Test
+    void theCommittedConfigurationReferenceMatchesTheCode() {
+        Path module = Path.of("").toAbsolutePath();
+        String rendered = ConfigurationReference.render("control-service", module, module.resolveSibling("sync-requests"));
+        ConfigurationReference.assertUpToDate(Path.of("../docs/configuration/control-service.md").toAbsolutePath().normalize(), rendered);
+    }
+}

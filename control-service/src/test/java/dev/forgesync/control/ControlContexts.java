@@ -1,0 +1,57 @@
+package dev.forgesync.control;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.forgesync.testsupport.TestDatabase;
+import dev.forgesync.testsupport.TestKafka;
+
+/** Properties every control-service test context shares, and a way to start one by hand (for outages). */
+public final class ControlContexts {
+
+    private ControlContexts() {
+    }
+
+    /** The run's database and broker, and a relay quick enough for tests. */
+    public static Map<String, Object> properties() {
+        Map<String, Object> properties = new HashMap<>();
+        properties.putAll(TestDatabase.perRun().springProperties());
+        properties.putAll(TestKafka.springProperties());
+        properties.put("forgesync.publish.partitions", "4");
+        properties.put("forgesync.relay.interval", "300ms");
+        properties.put("forgesync.relay.grace", "1s");
+        properties.put("forgesync.publish.hand-over", "500ms");
+        properties.put("forgesync.publish.broker-down-backoff", "1s");
+        properties.put("spring.datasource.hikari.minimum-idle", "2");
+        return properties;
+    }
+
+    /**
+     * Starts a context on a random port with {@link #properties()} overridden by {@code overrides}, passed as
+     * command-line arguments so they win over application.yml (default properties would not).
+     */
+    public static ConfigurableApplicationContext start(Map<String, Object> overrides) {
+        Map<String, Object> properties = properties();
+        properties.put("server.port", "0");
+        properties.putAll(overrides);
+        String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        return new SpringApplicationBuilder(ControlApplication.class).run(args);
+    }
+
+    public static int port(ConfigurableApplicationContext context) {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,9 +1,0 @@
-package dev.forgesync.ingest.replay;
-
-/** A replay that cannot run as asked: no or both selections, a reversed range, too many events. */
-public class InvalidReplayException extends RuntimeException {
-
-    public InvalidReplayException(String message) {
-        super(message, null, false, false);
-    }
-}

@@ -1,0 +1,140 @@
+package dev.forgesync.requests.relay;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.forgesync.requests.publish.PendingPublication;
+import dev.forgesync.requests.publish.PublishProperties;
+import dev.forgesync.requests.publish.PublishedEvents;
+import dev.forgesync.requests.publish.SyncRequestPublisher;
+
+/**
+ * Publishes the sync requests of committed rows still {@code processed = false}: the broker was down, or the process
+ * died between commit and publish. Rows are claimed with {@code FOR UPDATE SKIP LOCKED} (several instances share the
+ * work) and marked processed in the same transaction, only for the requests the broker acknowledged. A run stops at
+ * the first failed send, so a down broker costs one {@code max.block.ms} per run, not one per row. It runs on its own
+ * thread ({@code outbox-relay}), never behind another scheduled job. The grace compares {@code received_at} with
+ * {@code NOW()}, both PostgreSQL's clock; the after-commit publisher leaves a request alone once
+ * {@code forgesync.publish.hand-over} (shorter than the grace) has passed, so the two never send the same row.
+ */
+@Component
+@EnableConfigurationProperties(RelayProperties.class)
+@ConditionalOnProperty(prefix = "forgesync.relay", name = "enabled", matchIfMissing = true)
+class OutboxRelay extends DedicatedLoop {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+    private static final String CLAIM = """
+            SELECT we.id, we.repository_id, r.github_full_name, we.event_type, we.delivery_id, we.received_at
+            FROM webhook_events we
+            LEFT JOIN repositories r ON r.id = we.repository_id
+            WHERE we.processed = FALSE AND we.received_at < NOW() - CAST(:grace AS interval)
+            ORDER BY we.received_at
+            LIMIT :limit
+            FOR UPDATE OF we SKIP LOCKED""";
+
+    private static final String ORPHANED = """
+            UPDATE webhook_events SET processed = TRUE, processed_at = NOW(),
+                   processing_error = 'repository removed before its sync request was published'
+            WHERE id = :id AND processed = FALSE""";
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
+    private final SyncRequestPublisher publisher;
+    private final PublishedEvents published;
+    private final RelayProperties properties;
+
+    OutboxRelay(JdbcClient jdbc, TransactionTemplate transaction, SyncRequestPublisher publisher,
+            PublishedEvents published, RelayProperties properties, PublishProperties publish) {
+        super("outbox-relay", properties.interval());
+        if (publish.handOver().compareTo(properties.grace()) >= 0) {
+            throw new IllegalArgumentException("forgesync.publish.hand-over (" + publish.handOver()
+                    + ") must be shorter than forgesync.relay.grace (" + properties.grace()
+                    + "), or the relay and the publisher can both send one request");
+        }
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.publisher = publisher;
+        this.published = published;
+        this.properties = properties;
+    }
+
+    @Override
+    protected void run() {
+        Integer relayed;
+        do {
+            relayed = transaction.execute(status -> relayBatch());
+        } while (relayed != null && relayed == properties.batchSize());
+    }
+
+    /** One claimed batch; returns how many rows it marked processed. */
+    int relayBatch() {
+        List<Row> rows = jdbc.sql(CLAIM)
+                .param("grace", properties.grace().toMillis() + " milliseconds")
+                .param("limit", properties.batchSize())
+                .query(OutboxRelay::row)
+                .list();
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        List<Long> acked = publish(rows);
+        int marked = published.markPublished(acked);
+        if (marked > 0) {
+            log.info("outbox relay published {} of {} unprocessed event rows", marked, rows.size());
+        }
+        return acked.size() == rows.size() ? rows.size() : 0;
+    }
+
+    private List<Long> publish(List<Row> rows) {
+        List<Row> sent = new ArrayList<>();
+        List<CompletableFuture<Boolean>> acks = new ArrayList<>();
+        for (Row row : rows) {
+            if (row.repositoryId() == null) {
+                jdbc.sql(ORPHANED).param("id", row.id()).update();
+                continue;
+            }
+            if (publisher.inFlight(row.id())) {
+                continue;
+            }
+            CompletableFuture<Boolean> ack = publisher.send(row.publication());
+            if (ack.isDone() && !ack.join()) {
+                break;
+            }
+            sent.add(row);
+            acks.add(ack);
+        }
+        List<Long> acked = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            if (acks.get(i).join()) {
+                acked.add(sent.get(i).id());
+            }
+        }
+        return acked;
+    }
+
+    private static Row row(ResultSet rs, int rowNum) throws SQLException {
+        long repositoryId = rs.getLong("repository_id");
+        return new Row(rs.getLong("id"), rs.wasNull() ? null : repositoryId, rs.getString("github_full_name"),
+                rs.getString("event_type"), rs.getString("delivery_id"),
+                rs.getObject("received_at", OffsetDateTime.class).toInstant());
+    }
+
+    private record Row(long id, Long repositoryId, String fullName, String event, String deliveryId, Instant receivedAt) {
+        PendingPublication publication() {
+            return new PendingPublication(id, repositoryId, fullName, event, deliveryId, receivedAt);
+        }
+    }
+}
