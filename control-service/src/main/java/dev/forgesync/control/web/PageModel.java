@@ -6,7 +6,8 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 
 /** What every page's frame needs: who is signed in, whether they may act, and how often the page refreshes. */
-@ControllerAdvice(assignableTypes = {OverviewController.class, RepositoriesController.class, SignInController.class})
+@ControllerAdvice(assignableTypes = {OverviewController.class, RepositoriesController.class, SignInController.class,
+        ActionsController.class})
 class PageModel {
 
     private final WebProperties properties;

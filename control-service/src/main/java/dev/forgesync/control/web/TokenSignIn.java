@@ -10,27 +10,23 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.stereotype.Component;
+
+import dev.forgesync.control.ops.OpsForPages;
+import dev.forgesync.control.ops.OpsForPages.Access;
 
 /**
  * The sign-in form's check: the token typed in is the ops API's admin or read token, decided by the same code that
- * guards {@code /api} ({@link TokenCheck}, backed by the ops package's {@code OpsTokens}). The session then holds
- * only the role, never the token; a wrong token is a {@link BadCredentialsException} and a WARN without the token.
+ * guards {@code /api} ({@link OpsForPages#accessOf}). The session then holds only the role, never the token; a wrong
+ * token is a {@link BadCredentialsException} and a WARN that names no token.
  */
-final class TokenSignIn implements AuthenticationProvider {
+@Component
+class TokenSignIn implements AuthenticationProvider {
 
     static final String ADMIN = "ROLE_ADMIN";
     static final String READ = "ROLE_READ";
 
     private static final Logger log = LoggerFactory.getLogger(TokenSignIn.class);
-
-    /** What a presented token may do. */
-    enum Access { NONE, READ, ADMIN }
-
-    /** The ops tokens' decision for a bare token (not an Authorization header). */
-    @FunctionalInterface
-    interface TokenCheck {
-        Access accessOf(String token);
-    }
 
     /** The signed-in operator: only which token they used. */
     record Operator(Access access) {
@@ -44,25 +40,27 @@ final class TokenSignIn implements AuthenticationProvider {
         }
     }
 
-    private final TokenCheck tokens;
+    private final OpsForPages ops;
 
-    TokenSignIn(TokenCheck tokens) {
-        this.tokens = tokens;
+    TokenSignIn(OpsForPages ops) {
+        this.ops = ops;
     }
 
     @Override
     public Authentication authenticate(Authentication authentication) {
         Object credentials = authentication.getCredentials();
-        Access access = credentials == null ? Access.NONE : tokens.accessOf(credentials.toString());
+        Access access = credentials == null ? Access.NONE : ops.accessOf(credentials.toString());
         if (access == Access.NONE) {
-            log.warn("status page: sign-in refused (no or a wrong token)");
-            throw new BadCredentialsException("That token is not the admin or the read token.");
+            log.warn("status page: sign-in refused ({})", ops.signInPossible() ? "not the admin or the read token"
+                    : "no ops token is configured");
+            throw new BadCredentialsException("not the admin or the read token");
         }
         List<GrantedAuthority> roles = access == Access.ADMIN
                 ? List.of(new SimpleGrantedAuthority(ADMIN), new SimpleGrantedAuthority(READ))
                 : List.of(new SimpleGrantedAuthority(READ));
-        log.info("status page: signed in with the {} token", new Operator(access).label());
-        return UsernamePasswordAuthenticationToken.authenticated(new Operator(access), null, roles);
+        Operator operator = new Operator(access);
+        log.info("status page: signed in with the {} token", operator.label());
+        return UsernamePasswordAuthenticationToken.authenticated(operator, null, roles);
     }
 
     @Override
