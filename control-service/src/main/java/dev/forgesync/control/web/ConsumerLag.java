@@ -30,7 +30,7 @@ class ConsumerLag {
 
     /** Per-topic lag, or why there is none to show. */
     record Lag(List<TopicLag> topics, String unavailable) {
-        long total() {
+        public long total() {
             return topics.stream().mapToLong(TopicLag::lag).sum();
         }
     }

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Counts per hour over the last 24 hours as the geometry of an inline SVG bar chart (the template only draws what
- * is computed here): one bar per hour, oldest first, the current (partial) hour last; hours without rows are 0.
+ * is computed here; what the templates call is public, as SpEL calls nothing else): one bar per hour, oldest first, the current (partial) hour last; hours without rows are 0.
  */
 record HourlyChart(List<Bar> bars, long total, long max, String label) {
 
@@ -44,20 +44,20 @@ record HourlyChart(List<Bar> bars, long total, long max, String label) {
         return new HourlyChart(bars, total, max, label);
     }
 
-    int width() {
+    public int width() {
         return WIDTH;
     }
 
-    int height() {
+    public int height() {
         return HEIGHT;
     }
 
     /** The drawing plus room for the hour labels under it. */
-    String viewBox() {
+    public String viewBox() {
         return "0 0 " + WIDTH + " " + (HEIGHT + 18);
     }
 
-    int tickY() {
+    public int tickY() {
         return HEIGHT + 14;
     }
 }

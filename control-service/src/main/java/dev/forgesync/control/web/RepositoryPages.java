@@ -29,7 +29,7 @@ final class RepositoryPages {
             int retryCount, int maxRetries, OffsetDateTime createdAt, OffsetDateTime updatedAt,
             OffsetDateTime lastSyncedAt, OffsetDateTime nextRetryAt) {
 
-        boolean retryable() {
+        public boolean retryable() {
             return "permanent_failure".equals(syncStatus);
         }
     }

@@ -62,6 +62,12 @@ final class Browser implements AutoCloseable {
         return driver.getCurrentUrl().substring(base.length());
     }
 
+    /** Drops the session cookie: the next page asks to sign in again. */
+    void forgetSession() {
+        open("/signin");
+        driver.manage().deleteAllCookies();
+    }
+
     /** Types the token into the sign-in form and submits it. */
     void signIn(String token) {
         open("/signin");

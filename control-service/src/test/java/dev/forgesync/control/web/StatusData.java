@@ -44,13 +44,13 @@ final class StatusData {
                 .param("errorCode", errorCode, Types.VARCHAR).param("at", at.atOffset(ZoneOffset.UTC)).update();
     }
 
-    void webhook(Long repositoryId, String eventType, boolean processed, Instant at) {
+    void webhook(Long repositoryId, String fullName, String eventType, boolean processed, Instant at) {
         String id = UUID.randomUUID().toString();
         jdbc.sql("""
                 INSERT INTO webhook_events (event_id, event_type, delivery_id, payload, signature, processed,
                                             received_at, repository_id)
-                VALUES (:id, :eventType, :id, '{}', 'sha256=test', :processed, :at, :repositoryId)""")
-                .param("id", id).param("eventType", eventType).param("processed", processed)
+                VALUES (:id, :eventType, :id, CAST(:payload AS jsonb), 'sha256=test', :processed, :at, :repositoryId)""")
+                .param("id", id).param("payload", "{\"repository\": {\"full_name\": \"" + fullName + "\"}}").param("eventType", eventType).param("processed", processed)
                 .param("at", at.atOffset(ZoneOffset.UTC)).param("repositoryId", repositoryId, Types.INTEGER).update();
     }
 

@@ -21,7 +21,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -52,7 +52,7 @@ class StatusPageBrowserIT {
     static long completed;
     static long permanent;
 
-    private Browser browser;
+    static Browser browser;
 
     @BeforeAll
     static void startControlService() {
@@ -65,22 +65,27 @@ class StatusPageBrowserIT {
         overrides.put("forgesync.ops.read-token", READ);
         overrides.put("forgesync.web.refresh", "0s");
         overrides.put("forgesync.web.page-size", "10");
+        // The outbox backlog stays as seeded (the relay would publish it); Resync publishes on its own after commit.
+        overrides.put("forgesync.relay.enabled", "false");
         app = ControlContexts.start(overrides);
         base = "http://127.0.0.1:" + ControlContexts.port(app);
+        browser = new Browser(base, 1280, 1000);
     }
 
     @AfterAll
     static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
         if (app != null) {
             app.close();
         }
     }
 
-    @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
+    /** Each test starts signed out, in one browser (a Chromium start costs seconds on a busy machine). */
+    @BeforeEach
+    void signedOut() {
+        browser.forgetSession();
     }
 
     /** 27 repositories in every status, a day of sync steps and webhooks, and a small outbox backlog. */
@@ -90,7 +95,8 @@ class StatusPageBrowserIT {
         String[] owners = {"apache", "spring-projects", "eclipse", "torvalds"};
         for (int i = 0; i < 27; i++) {
             String status = statuses[i % statuses.length];
-            long id = data.repository(owners[i % owners.length] + "/project-" + (char) ('a' + i), status);
+            String name = owners[i % owners.length] + "/project-" + (char) ('a' + i);
+            long id = data.repository(name, status);
             for (int h = 0; h < 24; h += 1 + i % 5) {
                 Instant at = now.minus(h, ChronoUnit.HOURS).minus(i, ChronoUnit.MINUTES);
                 data.step(id, "sync_started", "in_progress", null, null, null, at.minusSeconds(30));
@@ -100,23 +106,22 @@ class StatusPageBrowserIT {
                 } else {
                     data.step(id, "sync_completed", "success", 0.8 + (i * h % 9) * 0.3, 40_000L + i * 1000, null, at);
                 }
-                data.webhook(id, h % 3 == 0 ? "push" : "watch", true, at.minusSeconds(40));
+                data.webhook(id, name, h % 3 == 0 ? "push" : "watch", true, at.minusSeconds(40));
             }
         }
         completed = data.repository("octo-org/hello-forgesync", "completed");
         data.step(completed, "sync_started", "in_progress", null, null, null, now.minusSeconds(90));
         data.step(completed, "push_completed", "success", 1.25, 123_456L, null, now.minusSeconds(80));
         data.step(completed, "sync_completed", "success", 2.5, 123_456L, null, now.minusSeconds(80));
-        data.webhook(completed, "watch", true, now.minusSeconds(100));
+        data.webhook(completed, "octo-org/hello-forgesync", "watch", true, now.minusSeconds(100));
         permanent = data.repository("octo-org/gone-repository", "permanent_failure");
         data.step(permanent, "sync_failed", "failure", 0.3, null, "source_gone", now.minusSeconds(60));
-        data.webhook(null, "push", false, now.minusSeconds(5));
-        data.webhook(null, "push", false, now.minusSeconds(3));
+        data.webhook(completed, "octo-org/hello-forgesync", "push", false, now.minusSeconds(5));
+        data.webhook(completed, "octo-org/hello-forgesync", "push", false, now.minusSeconds(3));
     }
 
     @Test
     void adminSignsInAndTheOverviewCountsEqualTheDatabase() {
-        browser = new Browser(base, 1280, 1100);
         browser.signIn(ADMIN);
 
         assertThat(browser.path()).isEqualTo("/");
@@ -148,7 +153,6 @@ class StatusPageBrowserIT {
             long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all().get().get(partition).offset();
             long expected = end - 2;
 
-            browser = new Browser(base, 1280, 900);
             browser.signIn(READ);
 
             WebElement lag = browser.driver().findElement(By.cssSelector("dd.lag[data-topic='" + TOPIC_FOR_LAG + "']"));
@@ -158,7 +162,6 @@ class StatusPageBrowserIT {
 
     @Test
     void searchFindsARepositoryAndItsPageShowsTheSyncTimeline() {
-        browser = new Browser(base, 1280, 900);
         browser.signIn(READ);
         browser.open("/repositories");
         browser.driver().findElement(By.id("q")).sendKeys("hello-forge");
@@ -171,13 +174,13 @@ class StatusPageBrowserIT {
         assertThat(browser.path()).isEqualTo("/repositories/" + completed);
         assertThat(browser.driver().findElements(By.cssSelector("#timeline tbody tr"))).hasSize(3);
         assertThat(browser.driver().findElement(By.id("timeline")).getText()).contains("push completed", "1.25 s", "120.6 KB");
-        assertThat(browser.driver().findElements(By.cssSelector("#webhooks tbody tr"))).hasSize(1);
+        assertThat(browser.driver().findElements(By.cssSelector("#webhooks tbody tr"))).hasSize(3);
+        assertThat(browser.text("webhooks")).contains("waiting in the outbox", "published");
         browser.screenshot("repository");
     }
 
     @Test
     void theRepositoryListFiltersByStatusAndPagesByKeyset() {
-        browser = new Browser(base, 1280, 900);
         browser.signIn(READ);
         browser.open("/repositories?status=completed");
 
@@ -193,7 +196,6 @@ class StatusPageBrowserIT {
     @Test
     void resyncTurnsTheRepositoryPendingAndARequestReachesKafka() {
         long id = data.repository("octo-org/resync-me", "completed");
-        browser = new Browser(base, 1280, 900);
         browser.signIn(ADMIN);
         browser.open("/repositories/" + id);
         browser.driver().findElement(By.id("resync")).click();
@@ -209,7 +211,6 @@ class StatusPageBrowserIT {
     @Test
     void retryOnTheFailuresPageGivesAPermanentFailureItsRetriesBack() {
         long id = data.repository("octo-org/retry-me", "permanent_failure");
-        browser = new Browser(base, 1280, 900);
         browser.signIn(ADMIN);
         browser.open("/failures");
         WebElement row = browser.driver().findElement(By.cssSelector("#failures tr[data-id='" + id + "']"));
@@ -224,7 +225,6 @@ class StatusPageBrowserIT {
 
     @Test
     void aReadOnlySignInSeesNoButtonsAndAForgedPostIsRefused() {
-        browser = new Browser(base, 1280, 900);
         browser.signIn(READ);
         browser.open("/repositories/" + permanent);
         assertThat(browser.has(By.id("resync"))).isFalse();
@@ -246,7 +246,6 @@ class StatusPageBrowserIT {
     @Test
     void anAdminPostWithoutTheCsrfTokenIsRefused() {
         long id = data.repository("octo-org/forged-from-elsewhere", "completed");
-        browser = new Browser(base, 1280, 900);
         browser.signIn(ADMIN);
         browser.open("/repositories/" + id);
         browser.driver().executeScript("""
@@ -259,7 +258,6 @@ class StatusPageBrowserIT {
 
     @Test
     void aWrongTokenIsRefusedAndTheTokenNeverReachesTheUrlOrThePage() {
-        browser = new Browser(base, 1280, 900);
         browser.signIn("wrong-token-0123456789abcdef");
         assertThat(browser.has(By.id("signin-error"))).isTrue();
         browser.open("/");
