@@ -4,7 +4,7 @@
 # started against it with a private Kafka broker, then PageLoad.java (4 clients) over every page and every /api
 # list, then EXPLAIN ANALYZE of the pages' heaviest queries. Prints the table; keeps everything in
 # target/status-bench/. The goal is p95 <= 300 ms per endpoint on this machine.
-#   control-service/bench/run-bench.sh [rounds]
+#   control-service/bench/run-bench.sh [rounds]       (pages: rounds, default 25; API lists: BENCH_API_ROUNDS, 3)
 # Environment: BENCH_REGENERATE=1 drops and regenerates the data (otherwise a complete forgesync_bench is reused);
 #              BENCH_CLIENTS (4); BENCH_PORT (18070); BENCH_KAFKA_PORT (19092).
 set -euo pipefail
@@ -55,7 +55,7 @@ SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$DB" SPRING_DATASOURCE_U
   java -Xmx512m -jar control-service/target/control-service-0.1.0-SNAPSHOT.jar >"$OUT/control-service.log" 2>&1 &
 APP_PID=$!
 for _ in $(seq 1 120); do
-  if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/signin"; then break; fi
+  if curl -fs -o /dev/null "http://127.0.0.1:$PORT/signin"; then break; fi
   kill -0 "$APP_PID" 2>/dev/null || { log "control-service died: $OUT/control-service.log"; exit 1; }
   sleep 1
 done
@@ -71,7 +71,10 @@ fi
   || (SELECT COUNT(*) FROM sync_logs) || ' sync_logs, ' || (SELECT COUNT(*) FROM webhook_events) || ' webhook_events'"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (shared with other work)"
-java "$BENCH/PageLoad.java" "http://127.0.0.1:$PORT" "$CLIENTS" "$ROUNDS" 100000 | tee "$OUT/results.txt"
+echo "== the status page's pages, $ROUNDS rounds"
+java "$BENCH/PageLoad.java" "http://127.0.0.1:$PORT" "$CLIENTS" "$ROUNDS" 100000 '^page' | tee "$OUT/results.txt"
+echo "== the ops API's lists, ${BENCH_API_ROUNDS:-3} rounds"
+java "$BENCH/PageLoad.java" "http://127.0.0.1:$PORT" "$CLIENTS" "${BENCH_API_ROUNDS:-3}" 100000 '^api' | tee -a "$OUT/results.txt"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 "${PSQL[@]}" -d "$DB" -f "$BENCH/explain.sql" >"$OUT/explain.txt"
