@@ -52,9 +52,10 @@ export FORGESYNC_OPS_ADMIN_TOKEN
 SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$DB" SPRING_DATASOURCE_USERNAME=postgres \
   SPRING_DATASOURCE_PASSWORD='' SPRING_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" SERVER_PORT="$PORT" \
   MANAGEMENT_SERVER_PORT="$((PORT + 1))" FORGESYNC_WEB_REFRESH=0s \
+  SPRING_DATASOURCE_HIKARI_CONNECTION_TIMEOUT=10000 SPRING_DATASOURCE_HIKARI_DATA_SOURCE_PROPERTIES_CONNECT_TIMEOUT=10 \
   java -Xmx512m -jar control-service/target/control-service-0.1.0-SNAPSHOT.jar >"$OUT/control-service.log" 2>&1 &
 APP_PID=$!
-for _ in $(seq 1 120); do
+for _ in $(seq 1 240); do
   if curl -fs -o /dev/null "http://127.0.0.1:$PORT/signin"; then break; fi
   kill -0 "$APP_PID" 2>/dev/null || { log "control-service died: $OUT/control-service.log"; exit 1; }
   sleep 1
