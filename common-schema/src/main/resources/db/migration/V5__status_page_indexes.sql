@@ -18,3 +18,12 @@ CREATE INDEX idx_repositories_full_name_id ON repositories (github_full_name, id
 -- The failures page: permanent failures newest first, keyset-paginated on (updated_at, id).
 CREATE INDEX idx_repositories_permanent_failure ON repositories (updated_at DESC, id DESC)
     WHERE sync_status = 'permanent_failure';
+
+-- The repositories list filtered by status: the name order within one status (without it a rare status walks the
+-- whole name index: 216 ms at 100,000 repositories on a busy machine).
+CREATE INDEX idx_repositories_status_full_name_id ON repositories (sync_status, github_full_name, id);
+
+-- The failures page's latest sync_failed per repository: one index entry instead of sorting the repository's 50
+-- steps (563 ms for a page of 51 on a busy machine with a cold cache).
+CREATE INDEX idx_sync_logs_failed_repository ON sync_logs (repository_id, created_at DESC, id DESC)
+    WHERE event_type = 'sync_failed';
