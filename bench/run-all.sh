@@ -28,7 +28,7 @@ MACHINE="$(machine)"
 
 log "building the service jars and the e2e benchmark classes"
 # Old jars first: Boot's repackage skips an already repackaged jar, so a dependency-only change left them stale.
-rm -f ingest-service/target/ingest-service-*.jar* sync-worker/target/sync-worker-*.jar*
+rm -f ingest-service/target/ingest-service-*.jar* control-service/target/control-service-*.jar* sync-worker/target/sync-worker-*.jar*
 ./mvnw -q -B -pl e2e -am -DskipTests package
 
 if [ "$ONLY" = all ] || [ "$ONLY" = ingest ]; then
@@ -44,6 +44,7 @@ if [ "$ONLY" = all ] || [ "$ONLY" = e2e ]; then
   # shellcheck disable=SC2086
   (cd e2e && java -Xmx1g -De2e.ingest.jar="$ROOT/ingest-service/target/ingest-service-$VERSION.jar" \
     -De2e.worker.jar="$ROOT/sync-worker/target/sync-worker-$VERSION.jar" \
+    -De2e.control.jar="$ROOT/control-service/target/control-service-$VERSION.jar" \
     -cp "target/test-classes:$(cat target/e2e.classpath)" dev.forgesync.e2e.EndToEndBenchmark \
     "$OUT/e2e.md" ${BENCH_E2E_ARGS:-50 24 3 300 3}) 2> "$OUT/e2e.err" | tee "$OUT/e2e.txt"
 fi

@@ -2,12 +2,13 @@
 # forgesync's main command: the whole pipeline on this machine.
 #   ./forgesync start    PostgreSQL (local cluster, or an embedded one kept in .forgesync/pgdata where none is
 #                        installed), the Kafka broker process and its topic, the schema migrated, the roles granted,
-#                        ingest-service and FORGESYNC_WORKERS sync-workers (default 1), built first if needed
+#                        ingest-service, control-service (the operator's side, on 127.0.0.1) and FORGESYNC_WORKERS
+#                        sync-workers (default 1), built first if needed
 #   ./forgesync demo     the offline demo against the running pipeline (see README)
 #   ./forgesync stop     ends exactly what start started
 #   ./forgesync status   what runs
 # Settings: see README "Configuration"; every FORGESYNC_* / SPRING_* variable set here reaches the services, except
-# the owner's and the monitor's passwords. State, logs and secrets are private to this user (umask 077, common.sh).
+# the owner's and the monitor's passwords, and the ops tokens (FORGESYNC_OPS_*), which reach control-service only. State, logs and secrets are private to this user (umask 077, common.sh).
 # No password goes on a command line (ps shows those to every local user): the owner's password reaches Flyway and
 # the embedded PostgreSQL in their environment, the services get only app_user's credentials (migrations run as the
 # owner in their own step, before the services start, which never migrate).
@@ -21,10 +22,13 @@ mkdir -p "$RUN" "$LOGS"
 
 VERSION=0.1.0-SNAPSHOT
 INGEST_JAR="$FORGESYNC_ROOT/ingest-service/target/ingest-service-$VERSION.jar"
+CONTROL_JAR="$FORGESYNC_ROOT/control-service/target/control-service-$VERSION.jar"
 WORKER_JAR="$FORGESYNC_ROOT/sync-worker/target/sync-worker-$VERSION.jar"
 DEMO_JAR="$FORGESYNC_ROOT/demo/target/demo-$VERSION.jar"
 INGEST_PORT="${FORGESYNC_INGEST_PORT:-8080}"
 INGEST_MANAGEMENT_PORT="${FORGESYNC_INGEST_MANAGEMENT_PORT:-9080}"
+CONTROL_PORT="${FORGESYNC_CONTROL_PORT:-8070}"
+CONTROL_ADDRESS="${FORGESYNC_CONTROL_ADDRESS:-127.0.0.1}"
 WORKER_BASE_PORT="${FORGESYNC_WORKER_BASE_PORT:-8081}"
 WORKERS="${FORGESYNC_WORKERS:-1}"
 DB_NAME="${FORGESYNC_DB_NAME:-forgesync}"
@@ -37,17 +41,17 @@ DEMO_GITHUB_PORT="${FORGESYNC_DEMO_GITHUB_PORT:-8090}"
 
 stale() {  # stale JAR: true when JAR is missing or older than any source of the modules it is built from
   [ -f "$1" ] || return 0
-  [ -n "$(find "$FORGESYNC_ROOT"/{common-schema,ingest-service,sync-worker,test-support,demo}/src \
+  [ -n "$(find "$FORGESYNC_ROOT"/{common-schema,sync-requests,ingest-service,control-service,sync-worker,test-support,demo}/src \
       "$FORGESYNC_ROOT"/*/pom.xml "$FORGESYNC_ROOT/pom.xml" -newer "$1" -type f -print -quit 2>/dev/null)" ]
 }
 
 build() {
-  if stale "$INGEST_JAR" || stale "$WORKER_JAR" || stale "$DEMO_JAR"; then
-    log "building ingest-service, sync-worker and the demo (tests are ./mvnw verify's job)"
+  if stale "$INGEST_JAR" || stale "$CONTROL_JAR" || stale "$WORKER_JAR" || stale "$DEMO_JAR"; then
+    log "building ingest-service, control-service, sync-worker and the demo (tests are ./mvnw verify's job)"
     # The jars go first: when only a dependency changed (common-schema's migrations, say) the jar plugin finds a
     # module's own jar up to date and Boot's repackage skips an already repackaged jar, leaving stale nested libraries.
-    rm -f "$INGEST_JAR" "$INGEST_JAR.original" "$WORKER_JAR" "$WORKER_JAR.original" "$DEMO_JAR" "$DEMO_JAR.original"
-    mvn_cmd -q -B -f "$FORGESYNC_ROOT/pom.xml" -DskipTests package -pl ingest-service,sync-worker,demo -am >&2 \
+    rm -f "$INGEST_JAR" "$INGEST_JAR.original" "$CONTROL_JAR" "$CONTROL_JAR.original" "$WORKER_JAR" "$WORKER_JAR.original" "$DEMO_JAR" "$DEMO_JAR.original"
+    mvn_cmd -q -B -f "$FORGESYNC_ROOT/pom.xml" -DskipTests package -pl ingest-service,control-service,sync-worker,demo -am >&2 \
       || die "the build failed"
   fi
 }
@@ -120,6 +124,19 @@ webhook_secret() {
   if [ -n "${FORGESYNC_WEBHOOK_SECRET:-}" ]; then printf '%s' "$FORGESYNC_WEBHOOK_SECRET"; else secret webhook-secret; fi
 }
 
+# ops_tokens: control-service's sign-in. The caller's FORGESYNC_OPS_ADMIN_TOKEN / FORGESYNC_OPS_READ_TOKEN when either
+# is set; else an admin token made once into <state dir>/ops-admin-token (0600). OPS_TOKEN_SOURCE says which, for the
+# banner, which names the file and never prints a token.
+ops_tokens() {
+  if [ -n "${FORGESYNC_OPS_ADMIN_TOKEN:-}${FORGESYNC_OPS_READ_TOKEN:-}" ]; then
+    OPS_TOKEN_SOURCE="the token in FORGESYNC_OPS_ADMIN_TOKEN (admin) or FORGESYNC_OPS_READ_TOKEN (read-only), from your environment"
+  else
+    export FORGESYNC_OPS_ADMIN_TOKEN
+    FORGESYNC_OPS_ADMIN_TOKEN="$(secret ops-admin-token)"
+    OPS_TOKEN_SOURCE="the admin token in $FORGESYNC_STATE_DIR/ops-admin-token (readable by you only; set FORGESYNC_OPS_ADMIN_TOKEN / FORGESYNC_OPS_READ_TOKEN to choose your own)"
+  fi
+}
+
 # Services connect as app_user (DML only), never as the owner: migrate and grant_roles ran before them.
 datasource_env() {
   export SPRING_DATASOURCE_USERNAME="${SPRING_DATASOURCE_USERNAME:-${FORGESYNC_APP_ROLE:-app_user}}"
@@ -136,10 +153,17 @@ start_service() {
   local name=$1 jar=$2 port=$3 java_opts
   read -r -a java_opts <<<"${FORGESYNC_JAVA_OPTS:--Xmx512m}"
   if pid_alive "$RUN/$name.pid"; then log "$name already running (pid $(pid_of "$RUN/$name.pid"))"; return 0; fi
-  port_open 127.0.0.1 "$port" && die "port $port is taken; set FORGESYNC_INGEST_PORT / FORGESYNC_WORKER_BASE_PORT"
-  # The owner's and the monitor's passwords stay behind, even when the caller exported them.
+  port_open 127.0.0.1 "$port" \
+    && die "port $port is taken; set FORGESYNC_INGEST_PORT / FORGESYNC_CONTROL_PORT / FORGESYNC_WORKER_BASE_PORT"
+  # The owner's and the monitor's passwords stay behind, even when the caller exported them; the ops tokens reach
+  # control-service alone, and the webhook secret everything but it.
+  local keep_out=(-u FORGESYNC_DB_OWNER_PASSWORD -u FORGESYNC_MONITOR_PASSWORD -u PGPASSWORD)
+  case "$name" in
+    control-service) keep_out+=(-u FORGESYNC_WEBHOOK_SECRET) ;;
+    *) keep_out+=(-u FORGESYNC_OPS_ADMIN_TOKEN -u FORGESYNC_OPS_READ_TOKEN) ;;
+  esac
   SERVER_PORT="$port" LOGGING_FILE_NAME="$LOGS/$name.log" LOGGING_THRESHOLD_CONSOLE=OFF \
-    nohup env -u FORGESYNC_DB_OWNER_PASSWORD -u FORGESYNC_MONITOR_PASSWORD -u PGPASSWORD \
+    nohup env "${keep_out[@]}" \
     java "${java_opts[@]}" -jar "$jar" >"$LOGS/$name.out" 2>&1 &
   write_pid "$RUN/$name.pid" $!
   local i
@@ -201,6 +225,9 @@ start_services() {
   # The webhook port on every interface (behind a reverse proxy, README "Connecting GitHub"); the actuator on 127.0.0.1.
   MANAGEMENT_SERVER_PORT="$INGEST_MANAGEMENT_PORT" MANAGEMENT_SERVER_ADDRESS=127.0.0.1 \
     start_service ingest-service "$INGEST_JAR" "$INGEST_PORT"
+  # The operator's side (status page, /api, actuator) on 127.0.0.1 unless FORGESYNC_CONTROL_ADDRESS says otherwise.
+  ops_tokens
+  SERVER_ADDRESS="$CONTROL_ADDRESS" start_service control-service "$CONTROL_JAR" "$CONTROL_PORT"
   start_workers
 }
 
@@ -210,10 +237,12 @@ banner() {
   forgesync is running.
     webhooks:      POST http://127.0.0.1:$INGEST_PORT/webhooks/github   (GitHub: content type application/json, events "Stars", "Watch", "Pushes", "Branch or tag creation/deletion", "Repositories")
     secret:        $(secret_source)
+    control:       http://$CONTROL_ADDRESS:$CONTROL_PORT/   (status page; ops API under /api, health at /actuator/health)
+    sign in:       with $OPS_TOKEN_SOURCE
     mirrors:       ${FORGESYNC_ONEDEV_URL:-$FORGESYNC_STATE_DIR/mirrors (local directory; set FORGESYNC_ONEDEV_URL and FORGESYNC_ONEDEV_TOKEN for OneDev)}
     database:      $DB_URL
     kafka:         127.0.0.1:${FORGESYNC_KAFKA_PORT:-9092}
-    logs:          $LOGS/ (ingest-service.log, sync-worker-N.log, rolled over at 10 MB) and $FORGESYNC_STATE_DIR/kafka/kafka.log
+    logs:          $LOGS/ (ingest-service.log, control-service.log, sync-worker-N.log, rolled over at 10 MB) and $FORGESYNC_STATE_DIR/kafka/kafka.log
     health:        http://127.0.0.1:$INGEST_MANAGEMENT_PORT/actuator/health, metrics at /actuator/prometheus (127.0.0.1 only;
                    workers: http://127.0.0.1:$WORKER_BASE_PORT/actuator/health and up)
   Next: ./forgesync demo    Stop: ./forgesync stop
@@ -243,6 +272,7 @@ demo() {
 
 stop() {
   stop_workers
+  [ -e "$RUN/control-service.pid" ] && stop_pid "$RUN/control-service.pid" control-service 60
   [ -e "$RUN/ingest-service.pid" ] && stop_pid "$RUN/ingest-service.pid" ingest-service 60
   bash "$BIN/kafka.sh" stop
   case "$(pg_mode)" in
@@ -259,7 +289,7 @@ status() {
   printf 'kafka: '; bash "$BIN/kafka.sh" status || true
   printf 'postgresql (%s): ' "$(pg_mode)"
   if port_open 127.0.0.1 "${FORGESYNC_PG_PORT:-5432}" || port_open 127.0.0.1 "$EMBEDDED_PG_PORT"; then echo answering; else echo down; fi
-  for f in "$RUN"/ingest-service.pid "$RUN"/sync-worker-*.pid; do
+  for f in "$RUN"/ingest-service.pid "$RUN"/control-service.pid "$RUN"/sync-worker-*.pid; do
     [ -e "$f" ] || continue
     if pid_alive "$f"; then echo "$(basename "$f" .pid): running pid $(pid_of "$f")"; else echo "$(basename "$f" .pid): dead"; fi
   done

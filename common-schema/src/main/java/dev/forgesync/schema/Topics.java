@@ -8,7 +8,7 @@ package dev.forgesync.schema;
  */
 public final class Topics {
 
-    /** Main topic: key = {@code repositories.id} as text, value = {@link SyncRequest} JSON. */
+    /** Main topic: key = {@code repositories.id} as text, value = a {@code dev.forgesync.requests.SyncRequest} as JSON. */
     public static final String SYNC_REQUESTS = "forgesync.sync-requests";
 
     /** Suffix spring-kafka appends for retry topics (followed by the attempt index). */

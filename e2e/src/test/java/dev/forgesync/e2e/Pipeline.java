@@ -39,7 +39,7 @@ final class Pipeline implements AutoCloseable {
     static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     /**
      * How long a repository may stay {@code pending} or {@code in_progress} untouched with nothing in flight before
-     * the ledger calls it stranded: longer than ingest's recovery sweep takes to re-request it here.
+     * the ledger calls it stranded: longer than control-service's recovery sweep takes to re-request it here.
      */
     static final Duration STRANDED_AFTER = Duration.ofSeconds(60);
 
@@ -54,6 +54,7 @@ final class Pipeline implements AutoCloseable {
     private GitHttpServer github;
     private OneDevStandIn onedev;
     private ServiceProcess ingest;
+    private ServiceProcess control;
     private int workerCount;
 
     /** What a test class may change. */
@@ -150,6 +151,9 @@ final class Pipeline implements AutoCloseable {
         }
         ingest.awaitReady(START_TIMEOUT);
         workers.forEach(w -> w.awaitReady(START_TIMEOUT));
+        // After the others: four JVMs starting at once on a small machine outlast the start timeout.
+        control = newControl().start();
+        control.awaitReady(START_TIMEOUT);
     }
 
     private static Db freshDatabase() {
@@ -250,15 +254,25 @@ final class Pipeline implements AutoCloseable {
         env.put("FORGESYNC_RELAY_INTERVAL", "1s");
         env.put("FORGESYNC_RELAY_GRACE", "3s");
         env.put("FORGESYNC_PUBLISH_HAND_OVER", "1s");
+        env.putAll(options.ingestEnv);
+        return new ServiceProcess("ingest", Path.of(jar("e2e.ingest.jar")), options.heapIngest, ingestPort, env, logDir)
+                .managementPort(ingestManagementPort).jvmOptions(jvmOptions());
+    }
+
+    /** control-service: the recovery sweep, a second outbox relay, retention (the ops API off: no token). */
+    private ServiceProcess newControl() {
+        Map<String, String> env = new LinkedHashMap<>(commonEnv());
+        env.put("FORGESYNC_RELAY_INTERVAL", "1s");
+        env.put("FORGESYNC_RELAY_GRACE", "3s");
+        env.put("FORGESYNC_PUBLISH_HAND_OVER", "1s");
         // The recovery sweep on a scale the scenarios can wait for (STRANDED_AFTER is longer): a request lost after
         // it left the outbox is asked for again after 20 s, a claim without heartbeats after 20 s.
         env.put("FORGESYNC_RECOVERY_INTERVAL", "2s");
         env.put("FORGESYNC_RECOVERY_PENDING_AFTER", "20s");
         env.put("FORGESYNC_RECOVERY_IN_PROGRESS_AFTER", "20s");
         env.put("FORGESYNC_RECOVERY_FAILED_OVERDUE", "20s");
-        env.putAll(options.ingestEnv);
-        return new ServiceProcess("ingest", Path.of(jar("e2e.ingest.jar")), options.heapIngest, ingestPort, env, logDir)
-                .managementPort(ingestManagementPort).jvmOptions(jvmOptions());
+        return new ServiceProcess("control", Path.of(jar("e2e.control.jar")), "256m", Signals.freePort(), env, logDir)
+                .jvmOptions(jvmOptions());
     }
 
     private ServiceProcess newWorker() {
@@ -383,6 +397,9 @@ final class Pipeline implements AutoCloseable {
         workers.forEach(w -> steps.add(w::close));
         if (ingest != null) {
             steps.add(ingest::close);
+        }
+        if (control != null) {
+            steps.add(control::close);
         }
         if (broker != null) {
             steps.add(broker::close);

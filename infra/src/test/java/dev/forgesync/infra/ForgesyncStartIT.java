@@ -32,6 +32,7 @@ class ForgesyncStartIT {
     static Path work;
 
     private static final int INGEST_MANAGEMENT_PORT = freePort();
+    private static final int CONTROL_PORT = freePort();
 
     private static Path record;
     private static Path state;
@@ -50,6 +51,7 @@ class ForgesyncStartIT {
                         "FORGESYNC_EMBEDDED_PG_PORT", Integer.toString(freePort()),
                         "FORGESYNC_INGEST_PORT", Integer.toString(freePort()),
                         "FORGESYNC_INGEST_MANAGEMENT_PORT", Integer.toString(INGEST_MANAGEMENT_PORT),
+                        "FORGESYNC_CONTROL_PORT", Integer.toString(CONTROL_PORT),
                         "FORGESYNC_WORKER_BASE_PORT", Integer.toString(freePort()),
                         "FORGESYNC_WORKERS", "1"))
                 .timeout(Duration.ofSeconds(120))
@@ -64,14 +66,14 @@ class ForgesyncStartIT {
         }
 
         List<String> secrets = List.of(OWNER_PASSWORD, APP_PASSWORD, MONITOR_PASSWORD, secret("pg-superuser-password"),
-                secret("webhook-secret"));
+                secret("webhook-secret"), secret("ops-admin-token"));
 
         assertThat(commandLines).isNotEmpty().noneMatch(line -> secrets.stream().anyMatch(line::contains));
     }
 
     @Test
     void servicesGetOnlyTheAppRolesCredentialsAndNeverMigrate() throws IOException {
-        for (String service : List.of("ingest-service", "sync-worker")) {
+        for (String service : List.of("ingest-service", "control-service", "sync-worker")) {
             Map<String, String> env = env(service);
 
             assertThat(env).as(service).containsEntry("SPRING_DATASOURCE_USERNAME", "app_user")
@@ -112,7 +114,7 @@ class ForgesyncStartIT {
 
     @Test
     void servicesLogToARollingFileInsteadOfTheirOutput() throws IOException {
-        for (String service : List.of("ingest-service", "sync-worker")) {
+        for (String service : List.of("ingest-service", "control-service", "sync-worker")) {
             assertThat(env(service)).as(service).containsEntry("LOGGING_THRESHOLD_CONSOLE", "OFF")
                     .hasEntrySatisfying("LOGGING_FILE_NAME", file -> assertThat(file).startsWith(state.resolve("logs").toString())
                             .endsWith(".log"));
@@ -125,12 +127,39 @@ class ForgesyncStartIT {
         assertThat(mode(state.resolve("logs"))).isEqualTo("rwx------");
         assertThat(mode(state.resolve("webhook-secret"))).isEqualTo("rw-------");
         assertThat(mode(state.resolve("pg-superuser-password"))).isEqualTo("rw-------");
+        assertThat(mode(state.resolve("ops-admin-token"))).isEqualTo("rw-------");
     }
 
     @Test
     void startSaysWhereTheWebhookSecretIsWithoutPrintingIt() throws IOException {
         assertThat(Files.readString(record.resolve("start.err"))).doesNotContain(secret("webhook-secret"))
                 .contains(state.resolve("webhook-secret").toString());
+    }
+
+    @Test
+    void controlServiceListensOnLoopbackAndStartPrintsItsUrlAndWhereTheTokenIsWithoutPrintingIt() throws IOException {
+        assertThat(env("control-service")).containsEntry("SERVER_ADDRESS", "127.0.0.1")
+                .containsEntry("SERVER_PORT", Integer.toString(CONTROL_PORT));
+        assertThat(Files.readString(record.resolve("start.err")))
+                .contains("http://127.0.0.1:" + CONTROL_PORT + "/", state.resolve("ops-admin-token").toString())
+                .doesNotContain(secret("ops-admin-token"));
+    }
+
+    @Test
+    void theOpsTokensReachControlServiceAloneAndTheWebhookSecretNeverReachesIt() throws IOException {
+        assertThat(secret("ops-admin-token")).as("generated, none being set").hasSizeGreaterThanOrEqualTo(32);
+        assertThat(env("control-service")).containsEntry("FORGESYNC_OPS_ADMIN_TOKEN", secret("ops-admin-token"))
+                .doesNotContainKey("FORGESYNC_WEBHOOK_SECRET");
+        for (String service : List.of("ingest-service", "sync-worker")) {
+            assertThat(env(service)).as(service)
+                    .doesNotContainKeys("FORGESYNC_OPS_ADMIN_TOKEN", "FORGESYNC_OPS_READ_TOKEN");
+        }
+    }
+
+    @Test
+    void stopEndsControlServiceToo() throws IOException {
+        assertThat(Files.readString(record.resolve("stop.err"))).contains("control-service stopped");
+        assertThat(state.resolve("run/control-service.pid")).doesNotExist();
     }
 
     private static String mode(Path path) throws IOException {

@@ -42,8 +42,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import dev.forgesync.schema.SyncRequest;
-import dev.forgesync.schema.SyncRequestCodec;
+import dev.forgesync.requests.SyncRequest;
+import dev.forgesync.requests.SyncRequestCodec;
 import dev.forgesync.schema.Topics;
 
 /**

@@ -15,8 +15,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-import dev.forgesync.schema.SyncRequest;
-import dev.forgesync.schema.SyncRequestCodec;
 import dev.forgesync.schema.Topics;
 
 /** Reads {@code forgesync.sync-requests} from the beginning, as the sync-worker would decode it. */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.util.unit.DataSize;
 
-import dev.forgesync.schema.SyncRequest;
+import dev.forgesync.requests.SyncRequest;
 import dev.forgesync.worker.claim.Claim;
 import dev.forgesync.worker.claim.ClaimAttempt;
 import dev.forgesync.worker.claim.ClaimKeeper;

@@ -9,7 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.forgesync.schema.SyncRequest;
+import dev.forgesync.requests.SyncRequest;
 
 /** Two requests for one repository on different partitions (so on different consumers) never sync at once. */
 class ConcurrencyIT extends WorkerITSupport {

@@ -11,8 +11,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.support.KafkaHeaders;
 
-import dev.forgesync.schema.SyncRequest;
-import dev.forgesync.schema.SyncRequestCodec;
+import dev.forgesync.requests.SyncRequest;
+import dev.forgesync.requests.SyncRequestCodec;
 import dev.forgesync.schema.Topics;
 import dev.forgesync.worker.failure.RepositoryBusy;
 

@@ -31,8 +31,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.forgesync.schema.SyncRequest;
-import dev.forgesync.schema.SyncRequestCodec;
+import dev.forgesync.requests.SyncRequest;
+import dev.forgesync.requests.SyncRequestCodec;
 import dev.forgesync.schema.Topics;
 import dev.forgesync.testsupport.GitHttpServer;
 import dev.forgesync.testsupport.TcpForwarder;

@@ -22,9 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code java -jar control-service.jar replay (--since=T --until=T | --delivery-id=ID[,ID...]) [--force]}: replays
- * stored webhook events in a context of its own ({@link ReplayContext}: the database, the broker, the outbox
- * and the replay; no web server, no scheduled job, no relay), with the service's database and broker settings, and exits with
- * {@link #OK}, {@link #INCOMPLETE} (some requests not published), {@link #INVALID} (bad arguments) or
+ * stored webhook events in a context of its own ({@link ReplayContext}: the database, the broker, the outbox and the
+ * replay; no web server, no scheduled job, no relay, no ops token), with the service's database and broker settings,
+ * and exits with {@link #OK}, {@link #INCOMPLETE} (some requests not published), {@link #INVALID} (bad arguments) or
  * {@link #FAILED} (the database or the start-up failed). The report is one JSON line on standard output.
  *
  * <p>The database and broker settings come from the environment, as the service's do ({@code SPRING_DATASOURCE_URL},
@@ -73,10 +73,7 @@ public final class ReplayCommand {
                     + " SPRING_DATASOURCE_PASSWORD, SPRING_KAFKA_BOOTSTRAP_SERVERS (never a password as an argument)");
             return INVALID;
         }
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ReplayContext.class)
-                .web(WebApplicationType.NONE)
-                .properties(Map.of("spring.main.banner-mode", "off", "logging.level.root", "WARN"))
-                .run(springArgs.toArray(String[]::new))) {
+        try (ConfigurableApplicationContext context = start(springArgs)) {
             ReplayReport report = context.getBean(WebhookReplay.class).replay(selection);
             out.println(JSON.writeValueAsString(report));
             return report.complete() ? OK : INCOMPLETE;
@@ -87,6 +84,14 @@ public final class ReplayCommand {
             err.println("replay failed: " + e);
             return FAILED;
         }
+    }
+
+    /** The command's context: {@link ReplayContext}, no web server, quiet. */
+    static ConfigurableApplicationContext start(List<String> springArgs) {
+        return new SpringApplicationBuilder(ReplayContext.class)
+                .web(WebApplicationType.NONE)
+                .properties(Map.of("spring.main.banner-mode", "off", "logging.level.root", "WARN"))
+                .run(springArgs.toArray(String[]::new));
     }
 
     static ReplaySelection parse(String[] args, List<String> springArgs) {

@@ -10,17 +10,23 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.bind.annotation.RestController;
 
 import dev.forgesync.control.ControlContexts;
 import dev.forgesync.requests.SyncRequestsTopic;
+import dev.forgesync.requests.relay.DedicatedLoop;
 import dev.forgesync.testsupport.TestDatabase;
 import dev.forgesync.testsupport.TestKafka;
 
-/** {@code java -jar control-service.jar replay ...}: no web server, a JSON report, an exit status. */
+/** {@code java -jar control-service.jar replay ...}: a context of its own without a web server, a JSON report, an exit status. */
 class ReplayCommandIT {
 
     private static final TestDatabase DB = migrated();
@@ -66,6 +72,25 @@ class ReplayCommandIT {
                 .isEqualTo(ReplayCommand.INVALID);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--since must be an ISO-8601 instant");
         assertThat(run(TestKafka.bootstrapServers(), "replay", "--delivery-id=a", "extra")).isEqualTo(ReplayCommand.INVALID);
+    }
+
+    @Test
+    void theCommandsContextServesNothingAndRunsNoJobAndNeedsNoSecretOrToken() {
+        List<String> args = new ArrayList<>();
+        DB.springProperties().forEach((k, v) -> args.add("--" + k + "=" + v));
+        args.add("--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers());
+
+        try (ConfigurableApplicationContext context = ReplayCommand.start(args)) {
+            assertThat(context).isNotInstanceOf(WebServerApplicationContext.class);
+            assertThat(context.getBeansOfType(WebhookReplay.class)).hasSize(1);
+            assertThat(context.getBeansOfType(DedicatedLoop.class)).as("no relay, no recovery sweep").isEmpty();
+            assertThat(context.getBeansOfType(SmartLifecycle.class).keySet())
+                    .noneMatch(name -> name.toLowerCase(Locale.ROOT).contains("retention"));
+            assertThat(context.getBeanNamesForAnnotation(RestController.class)).isEmpty();
+            assertThat(context.getEnvironment().getProperty("forgesync.webhook.secret")).isNull();
+            assertThat(context.getEnvironment().getProperty("forgesync.relay.enabled")).as("nothing turned off")
+                    .isNull();
+        }
     }
 
     private int run(String bootstrapServers, String... command) {

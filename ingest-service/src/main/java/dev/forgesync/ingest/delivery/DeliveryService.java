@@ -24,8 +24,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.forgesync.ingest.github.EventIntent;
 import dev.forgesync.ingest.github.GithubRepository;
-import dev.forgesync.requests.publish.PendingPublication;
+import dev.forgesync.requests.database.DatabaseFailures;
 import dev.forgesync.requests.outbox.WebhookEventStore;
+import dev.forgesync.requests.publish.PendingPublication;
 import dev.forgesync.requests.publish.SyncRequestPublisher;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -171,13 +172,13 @@ public class DeliveryService implements DisposableBean {
         if (failure == null) {
             return;
         }
-        if (StoreFailures.unavailable(failure)) {
+        if (DatabaseFailures.unavailable(failure)) {
             batch.forEach(queued -> queued.answer().completeExceptionally(failure));
         } else if (batch.size() > 1) {
             log.warn("a batch of {} deliveries failed, storing them one at a time: {}", batch.size(),
                     failure.toString());
             batch.forEach(queued -> store(List.of(queued)));
-        } else if (StoreFailures.refusedPayload(failure)) {
+        } else if (DatabaseFailures.refusedPayload(failure)) {
             storeRefused(batch.get(0), failure);
         } else {
             notStored(batch.get(0), failure);
@@ -191,7 +192,7 @@ public class DeliveryService implements DisposableBean {
             try {
                 stored = transaction.execute(status -> storeAll(batch));
             } catch (RuntimeException e) {
-                if (attempt >= RACE_RETRIES || !(e instanceof ConcurrentDuplicate || StoreFailures.race(e))) {
+                if (attempt >= RACE_RETRIES || !(e instanceof ConcurrentDuplicate || DatabaseFailures.race(e))) {
                     return e;
                 }
                 log.debug("batch of {} met a concurrent transaction, storing it again: {}", batch.size(), e.toString());
@@ -211,7 +212,7 @@ public class DeliveryService implements DisposableBean {
      */
     private void storeRefused(Queued queued, RuntimeException refusal) {
         IncomingDelivery delivery = queued.delivery();
-        String reason = "the database refused its effect: " + StoreFailures.databaseReason(refusal);
+        String reason = "the database refused its effect: " + DatabaseFailures.databaseReason(refusal);
         log.warn("delivery {} event {}: {}", delivery.deliveryId(), delivery.event(), reason);
         try {
             DeliveryOutcome outcome = transaction.execute(status -> events.insertAll(
@@ -231,9 +232,9 @@ public class DeliveryService implements DisposableBean {
     private void notStored(Queued queued, RuntimeException failure) {
         IncomingDelivery delivery = queued.delivery();
         log.warn("delivery {} event {}: could not be stored, answered 503: {}", delivery.deliveryId(),
-                delivery.event(), StoreFailures.databaseReason(failure), failure);
+                delivery.event(), DatabaseFailures.databaseReason(failure), failure);
         queued.answer().completeExceptionally(new TransientDataAccessResourceException(
-                "the delivery could not be stored: " + StoreFailures.databaseReason(failure), failure));
+                "the delivery could not be stored: " + DatabaseFailures.databaseReason(failure), failure));
     }
 
     /** One transaction: which ids are new, their effects in arrival order, their rows in one INSERT. */

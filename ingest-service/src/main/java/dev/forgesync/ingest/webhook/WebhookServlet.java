@@ -11,11 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.RecoverableDataAccessException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.filter.ServerHttpObservationFilter;
 
 import dev.forgesync.ingest.delivery.DeliveryOutcome;
@@ -23,6 +19,7 @@ import dev.forgesync.ingest.delivery.DeliveryService;
 import dev.forgesync.ingest.delivery.IncomingDelivery;
 import dev.forgesync.ingest.github.EventIntent;
 import dev.forgesync.ingest.github.GithubEvents;
+import dev.forgesync.requests.database.DatabaseFailures;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -179,8 +176,10 @@ final class WebhookServlet extends HttpServlet {
             WebhookAnswers.write(response, WebhookAnswers.status(event, outcome), WebhookAnswers.of(outcome), true);
         } catch (WebhookRejection rejection) {
             refuse(request, response, rejection.refusal() == Refusal.INVALID_SIGNATURE ? null : event, rejection);
-        } catch (CannotCreateTransactionException | DataAccessResourceFailureException | TransientDataAccessException
-                | RecoverableDataAccessException e) {
+        } catch (RuntimeException e) {
+            if (!DatabaseFailures.unavailable(e)) {
+                throw e;
+            }
             refusals.databaseUnavailable(head.deliveryId(), event, e);
             answerRefusal(request, response, event, new WebhookRejection(Refusal.DATABASE_UNAVAILABLE,
                     "the delivery could not be stored; redeliver it later"), true);

@@ -18,8 +18,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.forgesync.ingest.IngestContexts;
 import dev.forgesync.ingest.Rows;
-import dev.forgesync.requests.SyncRequestsTopic;
 import dev.forgesync.ingest.WebhookClient;
+import dev.forgesync.requests.SyncRequestsTopic;
 import dev.forgesync.testsupport.TestDatabase;
 import dev.forgesync.testsupport.TestKafka;
 import dev.forgesync.testsupport.Webhooks;

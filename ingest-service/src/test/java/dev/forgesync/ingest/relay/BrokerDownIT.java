@@ -13,9 +13,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.forgesync.ingest.IngestContexts;
 import dev.forgesync.ingest.Rows;
+import dev.forgesync.ingest.WebhookClient;
 import dev.forgesync.requests.SyncRequestsTopic;
 import dev.forgesync.testsupport.TcpForwarder;
-import dev.forgesync.ingest.WebhookClient;
 import dev.forgesync.testsupport.TestKafka;
 import dev.forgesync.testsupport.Webhooks;
 

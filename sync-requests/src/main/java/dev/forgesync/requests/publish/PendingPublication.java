@@ -2,7 +2,7 @@ package dev.forgesync.requests.publish;
 
 import java.time.Instant;
 
-import dev.forgesync.schema.SyncRequest;
+import dev.forgesync.requests.SyncRequest;
 
 /**
  * A committed {@code webhook_events} row still to be published (the outbox entry): the request thread hands it over

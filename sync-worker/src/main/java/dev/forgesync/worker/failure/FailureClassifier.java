@@ -9,7 +9,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.NonTransientDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 
-import dev.forgesync.schema.InvalidSyncRequestException;
+import dev.forgesync.requests.InvalidSyncRequestException;
 
 /**
  * The one place that decides retryable versus permanent. It walks the cause chain from the outside in and the first

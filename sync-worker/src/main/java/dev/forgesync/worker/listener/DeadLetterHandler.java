@@ -11,11 +11,11 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.stereotype.Component;
 
-import dev.forgesync.schema.InvalidSyncRequestException;
+import dev.forgesync.requests.InvalidSyncRequestException;
+import dev.forgesync.requests.SyncRequest;
+import dev.forgesync.requests.SyncRequestCodec;
 import dev.forgesync.schema.SyncEventType;
 import dev.forgesync.schema.SyncLogStatus;
-import dev.forgesync.schema.SyncRequest;
-import dev.forgesync.schema.SyncRequestCodec;
 import dev.forgesync.schema.Topics;
 import dev.forgesync.worker.audit.LogEntry;
 import dev.forgesync.worker.audit.Redactor;

@@ -11,7 +11,7 @@ import org.springframework.kafka.retrytopic.RetryTopicConfigurationSupport;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
-import dev.forgesync.schema.InvalidSyncRequestException;
+import dev.forgesync.requests.InvalidSyncRequestException;
 import dev.forgesync.schema.Topics;
 import dev.forgesync.worker.config.RetryProperties;
 import dev.forgesync.worker.failure.FailureClassifier;

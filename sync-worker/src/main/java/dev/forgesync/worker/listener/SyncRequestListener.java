@@ -6,8 +6,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
-import dev.forgesync.schema.SyncRequest;
-import dev.forgesync.schema.SyncRequestCodec;
+import dev.forgesync.requests.SyncRequest;
+import dev.forgesync.requests.SyncRequestCodec;
 import dev.forgesync.schema.Topics;
 import dev.forgesync.worker.sync.SyncService;
 

@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import dev.forgesync.requests.SyncRequest;
 import dev.forgesync.schema.SyncEventType;
 import dev.forgesync.schema.SyncLogStatus;
-import dev.forgesync.schema.SyncRequest;
 import dev.forgesync.worker.audit.LogEntry;
 import dev.forgesync.worker.audit.SyncAudit;
 import dev.forgesync.worker.claim.Claim;

@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
+import dev.forgesync.requests.SyncRequest;
 import dev.forgesync.schema.SyncEventType;
 import dev.forgesync.schema.SyncLogStatus;
-import dev.forgesync.schema.SyncRequest;
 import dev.forgesync.schema.SyncStatus;
 import dev.forgesync.worker.audit.LogEntry;
 import dev.forgesync.worker.audit.SyncAudit;

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.QueryTimeoutException;
 
-import dev.forgesync.schema.InvalidSyncRequestException;
+import dev.forgesync.requests.InvalidSyncRequestException;
 
 /** One line per failure: what it is, and whether a later attempt may succeed. */
 class FailureClassifierTest {

@@ -1,4 +1,4 @@
-package dev.forgesync.schema;
+package dev.forgesync.requests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,8 +1,10 @@
-package dev.forgesync.schema;
+package dev.forgesync.requests;
 
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
+
+import dev.forgesync.schema.Topics;
 
 /**
  * A request to bring one repository's mirror up to date: the value of a {@link Topics#SYNC_REQUESTS} record.

@@ -1,4 +1,4 @@
-package dev.forgesync.schema;
+package dev.forgesync.requests;
 
 /**
  * A record value that is not a {@link SyncRequest} this code can read: malformed JSON, a missing or wrong-typed

@@ -1,4 +1,4 @@
-package dev.forgesync.ingest.delivery;
+package dev.forgesync.requests.database;
 
 import java.sql.SQLException;
 
@@ -11,18 +11,19 @@ import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
- * Why storing a batch failed, decided once (by exception type for Spring's own, by SQLSTATE class for PostgreSQL's)
- * and used by {@link DeliveryService}: the database is unavailable (answer 503 at once), the transaction met another
- * one (store it again), or the payload holds a value the database cannot store (store the delivery invalid). Anything
- * else is none of these: after its retries the request is answered 503, never stored invalid.
+ * What a database failure means, decided once for every service (by exception type for Spring's own, by SQLSTATE
+ * class for PostgreSQL's): the database is unavailable (answer 503 at once), the transaction met another one (run it
+ * again), or a value could not be stored (the payload's fault, whenever retried). Ingest's group commit uses all
+ * three (a delivery that is none of these is answered 503 after its retries, never stored invalid); its webhook
+ * endpoint and control-service's ops API answer {@code database_unavailable} by {@link #unavailable}.
  */
-final class StoreFailures {
+public final class DatabaseFailures {
 
-    private StoreFailures() {
+    private DatabaseFailures() {
     }
 
     /** The database cannot be reached or did not answer in time: retrying now would only wait again. */
-    static boolean unavailable(Throwable e) {
+    public static boolean unavailable(Throwable e) {
         return e instanceof CannotCreateTransactionException || e instanceof DataAccessResourceFailureException
                 || e instanceof TransientDataAccessResourceException || e instanceof QueryTimeoutException
                 || e instanceof RecoverableDataAccessException || sqlStateClass(e, "08");
@@ -33,18 +34,18 @@ final class StoreFailures {
      * an integrity violation (class 23) such as a unique URL taken or a repository deleted meanwhile. A fresh
      * transaction reads the rows again and resolves it.
      */
-    static boolean race(Throwable e) {
+    public static boolean race(Throwable e) {
         return e instanceof ConcurrencyFailureException || sqlStateClass(e, "40") || sqlStateClass(e, "23")
                 || sqlStateClass(e, "55");
     }
 
     /** A data exception (class 22: a value too long, out of range, malformed): the payload's, whenever retried. */
-    static boolean refusedPayload(Throwable e) {
+    public static boolean refusedPayload(Throwable e) {
         return sqlStateClass(e, "22");
     }
 
     /** PostgreSQL's own message (never its detail, which can quote values), else the exception's type. */
-    static String databaseReason(Throwable e) {
+    public static String databaseReason(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
                 return psql.getServerErrorMessage().getMessage();

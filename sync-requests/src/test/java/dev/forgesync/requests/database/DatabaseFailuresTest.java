@@ -1,4 +1,4 @@
-package dev.forgesync.ingest.delivery;
+package dev.forgesync.requests.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +13,7 @@ import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.transaction.CannotCreateTransactionException;
 
 /** One line per failure: what storing a batch does about it. */
-class StoreFailuresTest {
+class DatabaseFailuresTest {
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @CsvSource({
@@ -36,9 +36,9 @@ class StoreFailuresTest {
             default -> new UncategorizedSQLException("task", "SELECT 1", sql);
         };
 
-        String classified = StoreFailures.unavailable(e) ? "unavailable"
-                : StoreFailures.race(e) ? "race"
-                : StoreFailures.refusedPayload(e) ? "payload" : "neither";
+        String classified = DatabaseFailures.unavailable(e) ? "unavailable"
+                : DatabaseFailures.race(e) ? "race"
+                : DatabaseFailures.refusedPayload(e) ? "payload" : "neither";
 
         assertThat(classified).isEqualTo(expected);
     }

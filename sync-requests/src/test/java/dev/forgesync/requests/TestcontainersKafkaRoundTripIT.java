@@ -1,4 +1,4 @@
-package dev.forgesync.schema;
+package dev.forgesync.requests;
 
 import java.time.Instant;
 
