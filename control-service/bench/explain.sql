@@ -1,0 +1,43 @@
+-- Plans of the status page's heaviest queries on the generated data (run-bench.sh writes them to
+-- target/status-bench/explain.txt). Parameters are typical values of the generated shape.
+\pset pager off
+\echo '== overview: syncs done per hour, last 24 h'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+SELECT date_trunc('hour', created_at AT TIME ZONE 'UTC') AS hour, COUNT(*) AS count
+FROM sync_logs WHERE event_type = 'sync_completed' AND created_at >= NOW() - INTERVAL '24 hours' GROUP BY 1;
+\echo '== overview: sync duration p50/p95, last 24 h'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+SELECT COUNT(duration_seconds), percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_seconds),
+       percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_seconds)
+FROM sync_logs WHERE event_type = 'sync_completed' AND created_at >= NOW() - INTERVAL '24 hours';
+\echo '== overview: repositories per status'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+SELECT sync_status, COUNT(*) FROM repositories GROUP BY sync_status;
+\echo '== overview: webhooks received per hour, last 24 h'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+SELECT date_trunc('hour', received_at AT TIME ZONE 'UTC') AS hour, COUNT(*) AS count
+FROM webhook_events WHERE received_at >= NOW() - INTERVAL '24 hours' GROUP BY 1;
+\echo '== repositories: name search, first page'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+SELECT r.id, r.github_full_name FROM repositories r
+WHERE r.github_full_name ILIKE '%repo-0042%' ESCAPE '\' ORDER BY r.github_full_name, r.id LIMIT 51;
+\echo '== repositories: status filter, keyset page after id 50000'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+SELECT r.id, r.github_full_name FROM repositories r
+WHERE r.sync_status = 'permanent_failure'
+  AND (r.github_full_name, r.id) > (SELECT a.github_full_name, a.id FROM repositories a WHERE a.id = 50000)
+ORDER BY r.github_full_name, r.id LIMIT 51;
+\echo '== repository: sync timeline'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+SELECT id, event_type, status, duration_seconds, bytes_transferred, error_code, error_message, created_at
+FROM sync_logs WHERE repository_id = 4242 ORDER BY created_at DESC, id DESC LIMIT 100;
+\echo '== failures: newest permanent failures with their last error code'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+SELECT r.id, r.github_full_name, f.error_code FROM repositories r
+LEFT JOIN LATERAL (SELECT sl.error_code FROM sync_logs sl WHERE sl.repository_id = r.id AND sl.event_type = 'sync_failed'
+                   ORDER BY sl.created_at DESC, sl.id DESC LIMIT 1) f ON TRUE
+WHERE r.sync_status = 'permanent_failure' ORDER BY r.updated_at DESC, r.id DESC LIMIT 51;
+\echo '== /api/syncs/activity (ops API): the count of its unfiltered page'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+SELECT COUNT(*) FROM (SELECT sl.id FROM sync_logs sl JOIN repositories r ON sl.repository_id = r.id
+                      ORDER BY sl.created_at DESC, sl.id DESC) AS matching;
