@@ -12,7 +12,7 @@ if [ "$(id -u)" = 0 ]; then
   mkdir -p "$PGDATA" /var/run/postgresql
   chown postgres:postgres "$PGDATA" /var/run/postgresql
   chmod 700 "$PGDATA"
-  exec setpriv --reuid=postgres --regid=postgres --init-groups "$BASH_SOURCE" "$@"
+  exec setpriv --reuid=postgres --regid=postgres --init-groups "${BASH_SOURCE[0]}" "$@"
 fi
 
 POSTGRES_USER="${POSTGRES_USER:-postgres}"
@@ -38,6 +38,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   fi
   for f in /docker-entrypoint-initdb.d/*; do
     case "$f" in
+      # shellcheck disable=SC1090 # the operator's own scripts
       *.sh) echo "running $f"; if [ -x "$f" ]; then "$f"; else . "$f"; fi ;;
       *.sql) echo "running $f"; "${psql_local[@]}" -d "$POSTGRES_DB" -f "$f" ;;
       *.sql.gz) echo "running $f"; gunzip -c "$f" | "${psql_local[@]}" -d "$POSTGRES_DB" ;;
