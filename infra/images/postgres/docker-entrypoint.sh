@@ -36,9 +36,9 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   if [ "$POSTGRES_DB" != postgres ]; then
     "${psql_local[@]}" -d postgres -c "CREATE DATABASE \"$POSTGRES_DB\""
   fi
+  # shellcheck disable=SC1090 # the operator's own scripts are sourced when not executable, as in the official image
   for f in /docker-entrypoint-initdb.d/*; do
     case "$f" in
-      # shellcheck disable=SC1090 # the operator's own scripts
       *.sh) echo "running $f"; if [ -x "$f" ]; then "$f"; else . "$f"; fi ;;
       *.sql) echo "running $f"; "${psql_local[@]}" -d "$POSTGRES_DB" -f "$f" ;;
       *.sql.gz) echo "running $f"; gunzip -c "$f" | "${psql_local[@]}" -d "$POSTGRES_DB" ;;
