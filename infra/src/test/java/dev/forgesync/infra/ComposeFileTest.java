@@ -103,7 +103,7 @@ class ComposeFileTest {
             if (image.startsWith("forgesync/")) {
                 assertThat(service.get("pull_policy")).as(name).isEqualTo("never");
             } else if (!"onedev".equals(name)) {
-                assertThat(service.get("pull_policy")).as(name).isEqualTo("missing");
+                assertThat(service.get("pull_policy")).as(name).isEqualTo("if_not_present");
             }
         });
     }

@@ -77,7 +77,7 @@ class ComposeFleetIT {
     private static final PersonIdent AUTHOR = new PersonIdent("Compose IT", "compose-it@forgesync.invalid");
 
     @TempDir
-    Path temp;
+    static Path temp;
 
     private final String projectName = "forgesync-it-" + random().substring(0, 8);
     private final List<String> mirrored = new ArrayList<>();
