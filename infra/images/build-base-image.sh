@@ -23,6 +23,10 @@ ROOTFS="$WORK/rootfs"
 log "debootstrap bookworm (minbase + openjdk-17-jre-headless) into $ROOTFS; a few minutes"
 run_child debootstrap --variant=minbase --include=openjdk-17-jre-headless,ca-certificates bookworm "$ROOTFS" "$MIRROR" \
   >"$WORK/debootstrap.log" 2>&1 || { tail -20 "$WORK/debootstrap.log" >&2; die "debootstrap failed"; }
+# The sync-worker's mirror cache: compose mounts a volume here, and a new volume takes the folder's owner and mode from
+# the image. The worker runs as nobody (65534, Jib's <user>) and uses only a cache folder it owns (rwx------); Jib cannot
+# set an owner, so the base carries the folder.
+install -d -o 65534 -g 65534 -m 700 "$ROOTFS/var/cache/forgesync"
 # Smaller and deterministic enough: no apt lists, caches or docs.
 rm -rf "$ROOTFS"/var/lib/apt/lists/* "$ROOTFS"/var/cache/apt/* "$ROOTFS"/usr/share/doc/* "$ROOTFS"/usr/share/man/* "$ROOTFS"/tmp/*
 mount -t proc proc "$ROOTFS/proc"

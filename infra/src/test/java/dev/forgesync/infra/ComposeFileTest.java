@@ -52,7 +52,7 @@ class ComposeFileTest {
     @Test
     void declaresTheWholeDeployment() {
         assertThat(services).containsOnlyKeys("postgres", "kafka", "kafka-init", "migrate", "db-roles", "onedev",
-                "ingest-service", "sync-worker");
+                "ingest-service", "sync-worker", "control-service");
         assertThat(images()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "postgres", "postgres:15",
                 "kafka", "apache/kafka:4.1.2",
@@ -61,7 +61,51 @@ class ComposeFileTest {
                 "db-roles", "postgres:15",
                 "onedev", "1dev/server:${ONEDEV_TAG:-latest}",
                 "ingest-service", "forgesync/ingest-service:${FORGESYNC_VERSION:-0.1.0-SNAPSHOT}",
-                "sync-worker", "forgesync/sync-worker:${FORGESYNC_VERSION:-0.1.0-SNAPSHOT}"));
+                "sync-worker", "forgesync/sync-worker:${FORGESYNC_VERSION:-0.1.0-SNAPSHOT}",
+                "control-service", "forgesync/control-service:${FORGESYNC_VERSION:-0.1.0-SNAPSHOT}"));
+    }
+
+    @Test
+    void controlServicePublishesItsPortOnLoopbackOnlyAndTakesItsTokensFromTheEnvironment() {
+        Map<String, Object> control = services.get("control-service");
+
+        assertThat(list(control, "ports")).containsExactly("127.0.0.1:${FORGESYNC_CONTROL_PORT:-8070}:8070");
+        assertThat(env(control))
+                .containsEntry("SPRING_DATASOURCE_USERNAME", "${FORGESYNC_APP_ROLE:-app_user}")
+                .containsEntry("SPRING_DATASOURCE_PASSWORD", "${FORGESYNC_APP_PASSWORD:?set it in .env}")
+                .containsEntry("SPRING_FLYWAY_ENABLED", "false")
+                .containsEntry("SPRING_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
+                .containsEntry("FORGESYNC_OPS_ADMIN_TOKEN", "${FORGESYNC_OPS_ADMIN_TOKEN:-}")
+                .containsEntry("FORGESYNC_OPS_READ_TOKEN", "${FORGESYNC_OPS_READ_TOKEN:-}");
+        assertThat(healthcheck(control)).contains("127.0.0.1/8070", "GET /actuator/health");
+        assertThat(dependsOn(control)).containsEntry("migrate", "service_completed_successfully")
+                .containsEntry("db-roles", "service_completed_successfully")
+                .containsEntry("kafka-init", "service_completed_successfully");
+    }
+
+    @Test
+    void everyLongRunningServiceRestartsHasAHealthCheckALimitAndRotatedLogs() {
+        services.forEach((name, service) -> {
+            assertThat(service.get("logging")).as(name + " logging").isEqualTo(Map.of("driver", "json-file",
+                    "options", Map.of("max-size", "${FORGESYNC_LOG_MAX_SIZE:-10m}", "max-file", "${FORGESYNC_LOG_MAX_FILES:-5}")));
+            if (!"no".equals(service.get("restart")) && !"onedev".equals(name)) {
+                assertThat(service.get("restart")).as(name + " restart").isEqualTo("unless-stopped");
+                assertThat(service).as(name).containsKeys("mem_limit", "cpus", "stop_grace_period");
+                healthcheck(service);
+            }
+        });
+    }
+
+    @Test
+    void imagesBuiltHereAreNeverPulledAndTheOthersOnlyWhenMissing() {
+        services.forEach((name, service) -> {
+            String image = (String) service.get("image");
+            if (image.startsWith("forgesync/")) {
+                assertThat(service.get("pull_policy")).as(name).isEqualTo("never");
+            } else if (!"onedev".equals(name)) {
+                assertThat(service.get("pull_policy")).as(name).isEqualTo("if_not_present");
+            }
+        });
     }
 
     @Test

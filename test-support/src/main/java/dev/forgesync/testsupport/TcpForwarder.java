@@ -24,10 +24,20 @@ public final class TcpForwarder implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final InetAddress bindAddress;
     private volatile ServerSocket server;
     private volatile boolean blackHoled;
 
     public TcpForwarder(int port, String target) {
+        this(InetAddress.getLoopbackAddress(), port, target);
+    }
+
+    /**
+     * A forwarder listening on another of this machine's addresses, e.g. the Docker bridge's gateway, where the
+     * containers a test started reach a stand-in that listens on loopback ({@code port} 0: an ephemeral one).
+     */
+    public TcpForwarder(InetAddress bindAddress, int port, String target) {
+        this.bindAddress = bindAddress;
         this.port = port;
         this.targetHost = target.substring(0, target.lastIndexOf(':'));
         this.targetPort = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
@@ -42,9 +52,15 @@ public final class TcpForwarder implements AutoCloseable {
         }
     }
 
-    /** The address clients use, {@code 127.0.0.1:<port>}. */
+    /** The address clients use, {@code 127.0.0.1:<port>} (or the bind address given). */
     public String address() {
-        return InetAddress.getLoopbackAddress().getHostAddress() + ":" + port;
+        return bindAddress.getHostAddress() + ":" + port();
+    }
+
+    /** The port it listens on (the ephemeral one chosen once started, where 0 was given). */
+    public int port() {
+        ServerSocket socket = server;
+        return socket != null ? socket.getLocalPort() : port;
     }
 
     /** While on, connections stay open (and new ones are accepted) but no byte reaches the other side. */
@@ -55,7 +71,7 @@ public final class TcpForwarder implements AutoCloseable {
     public void start() throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true); // started again after close(): the port may still have connections in TIME_WAIT
-        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        socket.bind(new InetSocketAddress(bindAddress, port), 50);
         server = socket;
         Thread acceptor = new Thread(this::accept, "tcp-forwarder-" + port);
         acceptor.setDaemon(true);
