@@ -86,6 +86,27 @@ class UnpublishableRowsIT {
                 .query(Boolean.class).single()).as("published row has no processing_error").isTrue();
     }
 
+    @Test
+    void aRowOfARepositoryWhoseIdNoRequestCanCarryIsMarkedWithTheBrokenRule() {
+        // The schema lets a writer choose repositories.id (a hand-written or restored row); a request needs it positive.
+        long negative = -(System.nanoTime() % 1_000_000_000L) - 1;
+        jdbc.sql("""
+                INSERT INTO repositories (id, github_url, github_repo_name, github_owner, github_full_name)
+                VALUES (:id, :url, 'negative', 'hand', :fullName)""")
+                .param("id", negative).param("url", "https://github.com/hand/negative" + negative)
+                .param("fullName", "hand/negative" + negative).update();
+        long kept = repository("beside-negative");
+        String handWritten = event(negative, "push", "{}", 2);
+        String push = event(kept, "push", "{}", 1);
+
+        relay.run();
+
+        assertThat(processed(handWritten)).isTrue();
+        assertThat(jdbc.sql("SELECT processing_error FROM webhook_events WHERE event_id = :id").param("id", handWritten)
+                .query(String.class).single()).isEqualTo("unpublishable: repositoryId must be positive: " + negative);
+        assertPublishedOnce(push, kept);
+    }
+
     private void assertPublishedOnce(String deliveryId, long repositoryId) {
         assertThat(processed(deliveryId)).as("row of %s processed", deliveryId).isTrue();
         assertThat(SyncRequestsTopic.forDelivery(TestKafka.bootstrapServers(), deliveryId)).singleElement()
