@@ -29,7 +29,9 @@ import dev.forgesync.requests.publish.SyncRequestPublisher;
  * the first failed send, so a down broker costs one {@code max.block.ms} per run, not one per row. It runs on its own
  * thread ({@code outbox-relay}), never behind another scheduled job. The grace compares {@code received_at} with
  * {@code NOW()}, both PostgreSQL's clock; the after-commit publisher leaves a request alone once
- * {@code forgesync.publish.hand-over} (shorter than the grace) has passed, so the two never send the same row.
+ * {@code forgesync.publish.hand-over} (shorter than the grace) has passed, so the two never send the same row. A row
+ * that can never become a request (no repository any more, or a rule of the request broken) is marked processed with
+ * {@code processing_error = 'unpublishable: <reason>'} instead of failing the run: it never holds back its batch.
  */
 @Component
 @EnableConfigurationProperties(RelayProperties.class)
@@ -96,15 +98,7 @@ class OutboxRelay extends DedicatedLoop {
         if (rows.isEmpty()) {
             return 0;
         }
-        List<Row> publishable = new ArrayList<>(rows.size());
-        for (Row row : rows) {
-            Optional<String> defect = row.defect();
-            if (defect.isPresent()) {
-                markUnpublishable(row, defect.get());
-            } else {
-                publishable.add(row);
-            }
-        }
+        List<Row> publishable = markUnpublishable(rows);
         List<Long> acked = publish(publishable);
         int marked = published.markPublished(acked);
         if (marked > 0) {
@@ -116,8 +110,22 @@ class OutboxRelay extends DedicatedLoop {
 
     /**
      * A row no retry can publish is final: marked processed with the reason, so it neither fails every run nor holds
-     * back the rows claimed with it. Its id and delivery are logged, never its payload.
+     * back the rows claimed with it. Returns the other rows.
      */
+    private List<Row> markUnpublishable(List<Row> rows) {
+        List<Row> publishable = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            Optional<String> defect = row.defect();
+            if (defect.isPresent()) {
+                markUnpublishable(row, defect.get());
+            } else {
+                publishable.add(row);
+            }
+        }
+        return publishable;
+    }
+
+    /** Its id and delivery are logged, never its payload. */
     private void markUnpublishable(Row row, String defect) {
         jdbc.sql(MARK_UNPUBLISHABLE).param("id", row.id()).param("error", UNPUBLISHABLE + defect).update();
         log.error("event row {} (delivery {}, event {}) can never be published, marked processed: {}",
@@ -148,10 +156,10 @@ class OutboxRelay extends DedicatedLoop {
     }
 
     private static Row row(ResultSet rs, int rowNum) throws SQLException {
-        long id = rs.getLong("repository_id");
+        long repository = rs.getLong("repository_id");
         // wasNull right after its own column's read (inside the constructor call it would test "id"): NULL stays
         // null, for a repository archived or deleted (ON DELETE SET NULL) and a row stored without one.
-        Long repositoryId = rs.wasNull() ? null : id;
+        Long repositoryId = rs.wasNull() ? null : repository;
         return new Row(rs.getLong("id"), repositoryId, rs.getString("github_full_name"),
                 rs.getString("event_type"), rs.getString("delivery_id"),
                 rs.getObject("received_at", OffsetDateTime.class).toInstant());
