@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import org.slf4j.Logger;
@@ -28,7 +29,9 @@ import dev.forgesync.requests.publish.SyncRequestPublisher;
  * the first failed send, so a down broker costs one {@code max.block.ms} per run, not one per row. It runs on its own
  * thread ({@code outbox-relay}), never behind another scheduled job. The grace compares {@code received_at} with
  * {@code NOW()}, both PostgreSQL's clock; the after-commit publisher leaves a request alone once
- * {@code forgesync.publish.hand-over} (shorter than the grace) has passed, so the two never send the same row.
+ * {@code forgesync.publish.hand-over} (shorter than the grace) has passed, so the two never send the same row. A row
+ * that can never become a request (no repository any more, or a rule of the request broken) is marked processed with
+ * {@code processing_error = 'unpublishable: <reason>'} instead of failing the run: it never holds back its batch.
  */
 @Component
 @EnableConfigurationProperties(RelayProperties.class)
@@ -46,9 +49,14 @@ class OutboxRelay extends DedicatedLoop {
             LIMIT :limit
             FOR UPDATE OF we SKIP LOCKED""";
 
-    private static final String ORPHANED = """
-            UPDATE webhook_events SET processed = TRUE, processed_at = NOW(),
-                   processing_error = 'repository removed before its sync request was published'
+    /** The {@code processing_error} prefix of a row that can never become a sync request. */
+    static final String UNPUBLISHABLE = "unpublishable: ";
+
+    private static final String NO_REPOSITORY =
+            "no repository (removed before its sync request was published, or never set)";
+
+    private static final String MARK_UNPUBLISHABLE = """
+            UPDATE webhook_events SET processed = TRUE, processed_at = NOW(), processing_error = :error
             WHERE id = :id AND processed = FALSE""";
 
     private final JdbcClient jdbc;
@@ -90,22 +98,44 @@ class OutboxRelay extends DedicatedLoop {
         if (rows.isEmpty()) {
             return 0;
         }
-        List<Long> acked = publish(rows);
+        List<Row> publishable = markUnpublishable(rows);
+        List<Long> acked = publish(publishable);
         int marked = published.markPublished(acked);
         if (marked > 0) {
             log.info("outbox relay published {} of {} unprocessed event rows", marked, rows.size());
         }
-        return acked.size() == rows.size() ? rows.size() : 0;
+        int handled = rows.size() - publishable.size() + acked.size();
+        return handled == rows.size() ? rows.size() : 0;
+    }
+
+    /**
+     * A row no retry can publish is final: marked processed with the reason, so it neither fails every run nor holds
+     * back the rows claimed with it. Returns the other rows.
+     */
+    private List<Row> markUnpublishable(List<Row> rows) {
+        List<Row> publishable = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            Optional<String> defect = row.defect();
+            if (defect.isPresent()) {
+                markUnpublishable(row, defect.get());
+            } else {
+                publishable.add(row);
+            }
+        }
+        return publishable;
+    }
+
+    /** Its id and delivery are logged, never its payload. */
+    private void markUnpublishable(Row row, String defect) {
+        jdbc.sql(MARK_UNPUBLISHABLE).param("id", row.id()).param("error", UNPUBLISHABLE + defect).update();
+        log.error("event row {} (delivery {}, event {}) can never be published, marked processed: {}",
+                row.id(), row.deliveryId(), row.event(), defect);
     }
 
     private List<Long> publish(List<Row> rows) {
         List<Row> sent = new ArrayList<>();
         List<CompletableFuture<Boolean>> acks = new ArrayList<>();
         for (Row row : rows) {
-            if (row.repositoryId() == null) {
-                jdbc.sql(ORPHANED).param("id", row.id()).update();
-                continue;
-            }
             if (publisher.inFlight(row.id())) {
                 continue;
             }
@@ -126,13 +156,22 @@ class OutboxRelay extends DedicatedLoop {
     }
 
     private static Row row(ResultSet rs, int rowNum) throws SQLException {
-        long repositoryId = rs.getLong("repository_id");
-        return new Row(rs.getLong("id"), rs.wasNull() ? null : repositoryId, rs.getString("github_full_name"),
+        long repository = rs.getLong("repository_id");
+        // wasNull right after its own column's read (inside the constructor call it would test "id"): NULL stays
+        // null, for a repository archived or deleted (ON DELETE SET NULL) and a row stored without one.
+        Long repositoryId = rs.wasNull() ? null : repository;
+        return new Row(rs.getLong("id"), repositoryId, rs.getString("github_full_name"),
                 rs.getString("event_type"), rs.getString("delivery_id"),
                 rs.getObject("received_at", OffsetDateTime.class).toInstant());
     }
 
     private record Row(long id, Long repositoryId, String fullName, String event, String deliveryId, Instant receivedAt) {
+
+        /** Why this row can never become a sync request, or empty when it can. */
+        Optional<String> defect() {
+            return repositoryId == null ? Optional.of(NO_REPOSITORY) : publication().defect();
+        }
+
         PendingPublication publication() {
             return new PendingPublication(id, repositoryId, fullName, event, deliveryId, receivedAt);
         }
