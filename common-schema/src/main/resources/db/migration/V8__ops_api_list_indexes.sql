@@ -4,10 +4,9 @@
 
 -- /api/syncs/activity: newest first on (created_at, id), keyset-paginated on the same pair; repository_id included
 -- so the capped count is an index-only scan joined to the repositories' primary key (10,001 rows: 2,023 ms with the
--- old created_at index on a cold cache, 27 ms with this one). It supersedes idx_sync_logs_created_at (same leading
--- column, so retention's created_at range still finds an index).
+-- old created_at index on a cold cache, 27 ms with this one). The seed's idx_sync_logs_created_at stays (the seed
+-- document names it), though this one covers its uses.
 CREATE INDEX idx_sync_logs_created_at_id ON sync_logs (created_at DESC, id DESC) INCLUDE (repository_id);
-DROP INDEX IF EXISTS idx_sync_logs_created_at;
 
 -- /api/syncs/pending: the pending oldest first, keyset on (created_at, id) (capped count: 354 ms without it).
 CREATE INDEX idx_repositories_pending_created_at_id ON repositories (created_at, id)
@@ -19,6 +18,5 @@ CREATE INDEX idx_repositories_failed_next_retry_id ON repositories (next_retry_a
     WHERE sync_status = 'failed';
 
 -- /api/syncs/statistics: count and average retry_count per status as an index-only scan (404 ms as a heap scan).
--- It supersedes idx_repositories_sync_status (same key).
+-- The seed's idx_repositories_sync_status stays (the seed document names it).
 CREATE INDEX idx_repositories_status_retry_count ON repositories (sync_status) INCLUDE (retry_count);
-DROP INDEX IF EXISTS idx_repositories_sync_status;
