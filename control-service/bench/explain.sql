@@ -37,7 +37,20 @@ SELECT r.id, r.github_full_name, f.error_code FROM repositories r
 LEFT JOIN LATERAL (SELECT sl.error_code FROM sync_logs sl WHERE sl.repository_id = r.id AND sl.event_type = 'sync_failed'
                    ORDER BY sl.created_at DESC, sl.id DESC LIMIT 1) f ON TRUE
 WHERE r.sync_status = 'permanent_failure' ORDER BY r.updated_at DESC, r.id DESC LIMIT 51;
-\echo '== /api/syncs/activity (ops API): the count of its unfiltered page'
+\echo '== /api/syncs/activity (ops API): the capped count of its unfiltered page (count-limit 10,000)'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
 SELECT COUNT(*) FROM (SELECT sl.id FROM sync_logs sl JOIN repositories r ON sl.repository_id = r.id
-                      ORDER BY sl.created_at DESC, sl.id DESC) AS matching;
+                      ORDER BY sl.created_at DESC, sl.id DESC LIMIT 10001) AS matching;
+\echo '== /api/syncs/activity (ops API): a keyset page after a cursor'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+SELECT sl.id, r.github_full_name, sl.event_type, sl.status, sl.created_at FROM sync_logs sl
+JOIN repositories r ON sl.repository_id = r.id
+WHERE (sl.created_at, sl.id) < (NOW() - INTERVAL '30 days', 2500000)
+ORDER BY sl.created_at DESC, sl.id DESC LIMIT 51;
+\echo '== /api/syncs/pending (ops API): the capped count'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+SELECT COUNT(*) FROM (SELECT id FROM repositories WHERE sync_status = 'pending'
+                      ORDER BY created_at, id LIMIT 10001) AS matching;
+\echo '== /api/syncs/statistics (ops API)'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+SELECT sync_status, COUNT(*), AVG(retry_count) FROM repositories GROUP BY sync_status;

@@ -21,13 +21,73 @@ final class OpsParams {
      * A page of a list: {@code page} from 0, {@code size} from 1 to the configured maximum. The offset is a long:
      * the largest page (1,000,000) times a configured maximum size above 2,147 does not fit an int.
      */
-    record PageRequest(int page, int size) {
+    record PageRequest(int page, int size, int countLimit) {
+        PageRequest(int page, int size) {
+            this(page, size, DEFAULT_COUNT_LIMIT);
+        }
+
         long offset() {
             return (long) page * size;
         }
     }
 
+    /** Lists count their matches up to this many unless configured otherwise ({@code forgesync.ops.count-limit}). */
+    static final int DEFAULT_COUNT_LIMIT = 10_000;
+
+    /**
+     * A keyset position: the ordering timestamp and id of the last row of the previous page ({@code at} null on lists
+     * ordered by id alone). Written as {@code <ISO instant>_<id>} or {@code <id>}: opaque to clients.
+     */
+    record Cursor(OffsetDateTime at, long id) {
+        static String of(OffsetDateTime at, long id) {
+            return at.toInstant() + "_" + id;
+        }
+
+        static String of(long id) {
+            return Long.toString(id);
+        }
+    }
+
+    /** The {@code after} parameter of a list keyed by (time, id); null when absent. */
+    static Cursor timeCursor(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.strip();
+        int split = v.lastIndexOf('_');
+        try {
+            if (split > 0) {
+                return new Cursor(Instant.parse(v.substring(0, split)).atOffset(ZoneOffset.UTC),
+                        Long.parseLong(v.substring(split + 1)));
+            }
+        } catch (DateTimeParseException | NumberFormatException e) {
+            // answered below
+        }
+        throw badCursor(value);
+    }
+
+    /** The {@code after} parameter of a list keyed by id; null when absent. */
+    static Cursor idCursor(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return new Cursor(null, Long.parseLong(value.strip()));
+        } catch (NumberFormatException e) {
+            throw badCursor(value);
+        }
+    }
+
+    private static OpsRejection badCursor(String value) {
+        return OpsRejection.badRequest("'after' must be the nextCursor of a previous page of the same list, was '"
+                + abbreviate(value) + "'");
+    }
+
     static PageRequest page(Integer page, Integer size, int defaultSize, int maxSize) {
+        return page(page, size, defaultSize, maxSize, DEFAULT_COUNT_LIMIT);
+    }
+
+    static PageRequest page(Integer page, Integer size, int defaultSize, int maxSize, int countLimit) {
         int p = page == null ? 0 : page;
         int s = size == null ? Math.min(defaultSize, maxSize) : size;
         if (p < 0 || p > 1_000_000) {
@@ -36,7 +96,7 @@ final class OpsParams {
         if (s < 1 || s > maxSize) {
             throw OpsRejection.badRequest("'size' must be between 1 and " + maxSize + ", was " + s);
         }
-        return new PageRequest(p, s);
+        return new PageRequest(p, s, countLimit);
     }
 
     /** An ISO-8601 instant ({@code 2026-11-25T14:00:00Z} or with an offset), or null when absent. */

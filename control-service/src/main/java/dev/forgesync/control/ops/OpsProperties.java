@@ -11,13 +11,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param readToken       bearer token that may only read ({@code FORGESYNC_OPS_READ_TOKEN})
  * @param maxPageSize     the largest {@code size} a list endpoint accepts
  * @param maxReplayEvents the most stored events one replay may select
+ * @param countLimit      lists count their matches up to this many; beyond it {@code total} is this number and
+ *                        {@code totalCapped} is true
  */
 @ConfigurationProperties("forgesync.ops")
 public record OpsProperties(
         String adminToken,
         String readToken,
         @DefaultValue("500") int maxPageSize,
-        @DefaultValue("10000") int maxReplayEvents) {
+        @DefaultValue("10000") int maxReplayEvents,
+        @DefaultValue("10000") int countLimit) {
 
     static final int MIN_TOKEN_LENGTH = 16;
 
@@ -27,8 +30,9 @@ public record OpsProperties(
         if (isSet(adminToken) && adminToken.equals(readToken)) {
             throw new IllegalArgumentException("forgesync.ops: the admin and read tokens must differ");
         }
-        if (maxPageSize < 1 || maxReplayEvents < 1) {
-            throw new IllegalArgumentException("forgesync.ops: max-page-size and max-replay-events must be positive");
+        if (maxPageSize < 1 || maxReplayEvents < 1 || countLimit < 1) {
+            throw new IllegalArgumentException(
+                    "forgesync.ops: max-page-size, max-replay-events and count-limit must be positive");
         }
     }
 
@@ -51,6 +55,6 @@ public record OpsProperties(
     public String toString() {
         return "OpsProperties[adminToken=" + (isSet(adminToken) ? "***" : "none") + ", readToken="
                 + (isSet(readToken) ? "***" : "none") + ", maxPageSize=" + maxPageSize + ", maxReplayEvents="
-                + maxReplayEvents + "]";
+                + maxReplayEvents + ", countLimit=" + countLimit + "]";
     }
 }

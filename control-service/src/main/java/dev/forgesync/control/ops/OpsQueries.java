@@ -13,6 +13,7 @@ import org.springframework.jdbc.core.DataClassRowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import dev.forgesync.control.ops.OpsParams.Cursor;
 import dev.forgesync.control.ops.OpsParams.PageRequest;
 import dev.forgesync.control.ops.OpsViews.Activity;
 import dev.forgesync.control.ops.OpsViews.FailedSync;
@@ -38,6 +39,7 @@ class OpsQueries {
                    r.updated_at, q.error_message
             FROM (%s) q JOIN repositories r ON r.id = q.id
             WHERE %s
+              AND (CAST(:afterAt AS timestamptz) IS NULL OR (q.created_at, q.id) > (:afterAt, :afterId))
             ORDER BY q.created_at ASC, q.id""".formatted(SeedQueries.PENDING_SYNCS, OWNER_FILTER);
 
     private static final String FAILED_READY = """
@@ -66,6 +68,7 @@ class OpsQueries {
               AND (CAST(:status AS text) IS NULL OR sl.status = :status)
               AND (CAST(:since AS timestamptz) IS NULL OR sl.created_at >= :since)
               AND (CAST(:until AS timestamptz) IS NULL OR sl.created_at < :until)
+              AND (CAST(:afterAt AS timestamptz) IS NULL OR (sl.created_at, sl.id) < (:afterAt, :afterId))
             ORDER BY sl.created_at DESC, sl.id DESC""".formatted(OWNER_FILTER);
 
     private static final String UNPROCESSED = """
@@ -74,6 +77,7 @@ class OpsQueries {
             WHERE (CAST(:eventType AS text) IS NULL OR q.event_type = :eventType)
               AND (CAST(:since AS timestamptz) IS NULL OR q.received_at >= :since)
               AND (CAST(:until AS timestamptz) IS NULL OR q.received_at < :until)
+              AND (CAST(:afterAt AS timestamptz) IS NULL OR (q.received_at, q.id) > (:afterAt, :afterId))
             ORDER BY q.received_at ASC, q.id""".formatted(SeedQueries.UNPROCESSED_WEBHOOKS);
 
     private static final String STATISTICS = "SELECT * FROM (" + SeedQueries.SYNC_STATISTICS + ") q";
@@ -89,6 +93,7 @@ class OpsQueries {
               AND (CAST(:partial AS boolean) IS NULL OR (r.rejected_refs > 0) = :partial)
               AND %s
               AND (CAST(:pattern AS text) IS NULL OR r.github_full_name ILIKE :pattern ESCAPE '\\')
+              AND (CAST(:afterId AS bigint) IS NULL OR r.id > :afterId)
             ORDER BY r.id""".formatted(OWNER_FILTER);
 
     private final JdbcClient jdbc;
@@ -97,8 +102,9 @@ class OpsQueries {
         this.jdbc = jdbc;
     }
 
-    Page<PendingSync> pending(String owner, PageRequest page) {
-        return new PagedQuery().text("owner", owner).run(jdbc, PENDING, mapper(PendingSync.class), page);
+    Page<PendingSync> pending(String owner, Cursor after, PageRequest page) {
+        return new PagedQuery().text("owner", owner).after(after)
+                .run(jdbc, PENDING, mapper(PendingSync.class), page, p -> Cursor.of(p.createdAt(), p.id()));
     }
 
     Page<FailedSync> failed(boolean all, String owner, PageRequest page) {
@@ -117,23 +123,25 @@ class OpsQueries {
     }
 
     Page<Activity> activity(Long repositoryId, String owner, String eventType, String status, OffsetDateTime since,
-            OffsetDateTime until, PageRequest page) {
+            OffsetDateTime until, Cursor after, PageRequest page) {
         return new PagedQuery().id("repositoryId", repositoryId).text("owner", owner).text("eventType", eventType)
-                .text("status", status).time("since", since).time("until", until)
-                .run(jdbc, ACTIVITY, mapper(Activity.class), page);
+                .text("status", status).time("since", since).time("until", until).after(after)
+                .run(jdbc, ACTIVITY, mapper(Activity.class), page, a -> Cursor.of(a.createdAt(), a.id()));
     }
 
-    Page<UnprocessedWebhook> unprocessed(String eventType, OffsetDateTime since, OffsetDateTime until,
+    Page<UnprocessedWebhook> unprocessed(String eventType, OffsetDateTime since, OffsetDateTime until, Cursor after,
             PageRequest page) {
-        return new PagedQuery().text("eventType", eventType).time("since", since).time("until", until)
-                .run(jdbc, UNPROCESSED, mapper(UnprocessedWebhook.class), page);
+        return new PagedQuery().text("eventType", eventType).time("since", since).time("until", until).after(after)
+                .run(jdbc, UNPROCESSED, mapper(UnprocessedWebhook.class), page,
+                        w -> Cursor.of(w.receivedAt(), w.id()));
     }
 
     /** {@code partial}: only repositories whose latest sync had refs refused (true), or none refused (false). */
-    Page<RepositorySummary> repositories(String status, String owner, String q, Boolean partial, PageRequest page) {
+    Page<RepositorySummary> repositories(String status, String owner, String q, Boolean partial, Cursor after,
+            PageRequest page) {
         return new PagedQuery().text("status", status).text("owner", owner).text("pattern", containsPattern(q))
-                .flag("partial", partial)
-                .run(jdbc, REPOSITORIES, mapper(RepositorySummary.class), page);
+                .flag("partial", partial).after(after)
+                .run(jdbc, REPOSITORIES, mapper(RepositorySummary.class), page, r -> Cursor.of(r.id()));
     }
 
     private static String containsPattern(String q) {

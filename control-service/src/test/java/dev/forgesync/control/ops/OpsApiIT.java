@@ -35,6 +35,8 @@ class OpsApiIT {
     static final String ADMIN = "admin-token-0123456789abcdef";
     static final String READ = "read-token-0123456789abcdef";
     static final TestDatabase DB = migrated();
+    /** Small, so a handful of rows shows the cap that spares counting millions. */
+    static final int COUNT_LIMIT = 3;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -43,6 +45,7 @@ class OpsApiIT {
         registry.add("forgesync.ops.admin-token", () -> ADMIN);
         registry.add("forgesync.ops.read-token", () -> READ);
         registry.add("forgesync.ops.max-replay-events", () -> "5");
+        registry.add("forgesync.ops.count-limit", () -> String.valueOf(COUNT_LIMIT));
         registry.add("forgesync.relay.enabled", () -> "false");
         // Every second here, so the schedule is seen to run; no row of these tests is old enough to be removed.
         registry.add("forgesync.retention.cron", () -> "* * * * * *");
@@ -405,6 +408,75 @@ class OpsApiIT {
     private static JsonNode ok(OpsClient.Answer answer) {
         assertThat(answer.status()).as(answer.response().body()).isEqualTo(200);
         return answer.body();
+    }
+
+    @Test
+    void listsCountTheirMatchesOnlyUpToTheCountLimitAndSaySoWithTotalCappedAndHasMore() {
+        for (int i = 0; i < COUNT_LIMIT + 2; i++) {
+            data.repository("acme/many-" + i, "completed");
+        }
+        data.repository("acme/lonely", "failed");
+
+        JsonNode capped = ok(api.get("/api/repositories?status=completed&size=2", READ));
+        assertThat(capped.path("total").asLong()).isEqualTo(COUNT_LIMIT);
+        assertThat(capped.path("totalCapped").asBoolean()).isTrue();
+        assertThat(capped.path("hasMore").asBoolean()).isTrue();
+        assertThat(capped.path("items")).hasSize(2);
+        JsonNode exact = ok(api.get("/api/repositories?status=failed", READ));
+        assertThat(exact.path("total").asLong()).isEqualTo(1);
+        assertThat(exact.path("totalCapped").asBoolean()).isFalse();
+        assertThat(exact.path("hasMore").asBoolean()).isFalse();
+        assertThat(exact.path("nextCursor").isNull()).isTrue();
+        JsonNode lastPage = ok(api.get("/api/repositories?status=completed&size=2&page=2", READ));
+        assertThat(lastPage.path("items")).hasSize(1);
+        assertThat(lastPage.path("hasMore").asBoolean()).isFalse();
+    }
+
+    @Test
+    void activityFollowsItsCursorNewestFirstThroughEqualTimestampsWithoutRepeatingRowsAddedMeanwhile() {
+        long repo = data.repository("acme/busy", "completed");
+        Instant tie = OpsData.daysAgo(2);
+        long oldest = data.log(repo, "sync_started", "in_progress", OpsData.daysAgo(3));
+        long tiedFirst = data.log(repo, "clone_started", "in_progress", tie);
+        long tiedSecond = data.log(repo, "clone_completed", "success", tie);
+        long newest = data.log(repo, "sync_completed", "success", OpsData.daysAgo(1));
+
+        JsonNode first = ok(api.get("/api/syncs/activity?size=2", READ));
+        assertThat(ids(first)).containsExactly(newest, tiedSecond);
+        data.log(repo, "sync_started", "in_progress", Instant.now());
+        JsonNode second = ok(api.get("/api/syncs/activity?size=2&after=" + first.path("nextCursor").asString(), READ));
+        assertThat(ids(second)).containsExactly(tiedFirst, oldest);
+        assertThat(second.path("hasMore").asBoolean()).isFalse();
+        assertThat(second.path("nextCursor").isNull()).isTrue();
+        assertThat(second.path("total").asLong()).isEqualTo(COUNT_LIMIT);
+        assertThat(second.path("totalCapped").asBoolean()).isTrue();
+    }
+
+    @Test
+    void repositoriesPendingAndUnprocessedWebhooksPageByCursorToo() {
+        long a = data.repository("acme/a", "pending");
+        long b = data.repository("acme/b", "pending");
+        long c = data.repository("acme/c", "pending");
+        JsonNode repositories = ok(api.get("/api/repositories?size=2", READ));
+        assertThat(ids(repositories)).containsExactly(a, b);
+        assertThat(ids(ok(api.get("/api/repositories?size=2&after=" + repositories.path("nextCursor").asString(),
+                READ)))).containsExactly(c);
+        JsonNode pending = ok(api.get("/api/syncs/pending?size=1", READ));
+        assertThat(ids(ok(api.get("/api/syncs/pending?size=5&after=" + pending.path("nextCursor").asString(), READ))))
+                .containsExactly(b, c);
+        long older = data.event(OpsData.deliveryId(), "push", false, null, a, "acme/a", OpsData.daysAgo(1));
+        long newer = data.event(OpsData.deliveryId(), "push", false, null, a, "acme/a", Instant.now());
+        JsonNode webhooks = ok(api.get("/api/webhooks/unprocessed?size=1", READ));
+        assertThat(ids(webhooks)).containsExactly(older);
+        assertThat(ids(ok(api.get("/api/webhooks/unprocessed?after=" + webhooks.path("nextCursor").asString(), READ))))
+                .containsExactly(newer);
+    }
+
+    @Test
+    void aCursorThatIsNotOneOfOursOrComesWithAPageIsA400() {
+        assertBadRequest(api.get("/api/syncs/activity?after=yesterday", READ), "'after' must be the nextCursor");
+        assertBadRequest(api.get("/api/repositories?after=abc", READ), "'after' must be the nextCursor");
+        assertBadRequest(api.get("/api/repositories?after=5&page=2", READ), "'after' and 'page' exclude each other");
     }
 
     private static List<Long> ids(JsonNode page) {

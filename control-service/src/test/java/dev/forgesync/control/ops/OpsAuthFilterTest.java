@@ -14,7 +14,7 @@ class OpsAuthFilterTest {
 
     @Test
     void disabledApiAnswers401ToEveryoneAndSaysHowToEnableIt() throws Exception {
-        MockHttpServletResponse response = filter(new OpsProperties(null, null, 500, 10_000), "GET", "Bearer x");
+        MockHttpServletResponse response = filter(new OpsProperties(null, null, 500, 10_000, 10_000), "GET", "Bearer x");
 
         assertThat(response.getStatus()).isEqualTo(401);
         assertThat(response.getContentAsString()).contains("\"error\":\"unauthorized\"", "FORGESYNC_OPS_ADMIN_TOKEN");
@@ -22,7 +22,7 @@ class OpsAuthFilterTest {
 
     @Test
     void readTokenMayGetButNotPost() throws Exception {
-        OpsProperties properties = new OpsProperties(ADMIN, READ, 500, 10_000);
+        OpsProperties properties = new OpsProperties(ADMIN, READ, 500, 10_000, 10_000);
 
         assertThat(filter(properties, "GET", "Bearer " + READ).getStatus()).isEqualTo(200);
         MockHttpServletResponse post = filter(properties, "POST", "Bearer " + READ);

@@ -10,7 +10,7 @@ class OpsTokensTest {
     private static final String ADMIN = "admin-0123456789abcdef";
     private static final String READ = "read-0123456789abcdef";
 
-    private final OpsTokens tokens = new OpsTokens(new OpsProperties(ADMIN, READ, 500, 10_000));
+    private final OpsTokens tokens = new OpsTokens(new OpsProperties(ADMIN, READ, 500, 10_000, 10_000));
 
     @Test
     void bearerTokensGrantTheirAccess() {
@@ -32,7 +32,7 @@ class OpsTokensTest {
 
     @Test
     void withoutConfiguredTokensTheApiIsDisabled() {
-        OpsTokens none = new OpsTokens(new OpsProperties(null, "", 500, 10_000));
+        OpsTokens none = new OpsTokens(new OpsProperties(null, "", 500, 10_000, 10_000));
 
         assertThat(none.enabled()).isFalse();
         assertThat(none.accessOf("Bearer ")).isEqualTo(OpsTokens.Access.NONE);
@@ -41,8 +41,8 @@ class OpsTokensTest {
 
     @Test
     void refusesShortOrEqualTokensAndKeepsThemOutOfToString() {
-        assertThatThrownBy(() -> new OpsProperties("short", null, 500, 10_000)).hasMessageContaining("at least 16");
-        assertThatThrownBy(() -> new OpsProperties(ADMIN, ADMIN, 500, 10_000)).hasMessageContaining("must differ");
-        assertThat(new OpsProperties(ADMIN, READ, 500, 10_000).toString()).doesNotContain(ADMIN, READ);
+        assertThatThrownBy(() -> new OpsProperties("short", null, 500, 10_000, 10_000)).hasMessageContaining("at least 16");
+        assertThatThrownBy(() -> new OpsProperties(ADMIN, ADMIN, 500, 10_000, 10_000)).hasMessageContaining("must differ");
+        assertThat(new OpsProperties(ADMIN, READ, 500, 10_000, 10_000).toString()).doesNotContain(ADMIN, READ);
     }
 }
