@@ -4,13 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.ScheduledFuture;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
+
+import dev.forgesync.requests.relay.DedicatedLoop;
 
 /**
  * Every scan, each repository whose condition ({@code stale} for longer than {@code stale-after},
@@ -19,18 +16,15 @@ import org.springframework.stereotype.Component;
  * {@code max-per-minute}; changes over the cap are left for the next scan.
  */
 @Component
-class Alerts implements SmartLifecycle {
-
-    private static final Logger log = LoggerFactory.getLogger(Alerts.class);
+class Alerts extends DedicatedLoop {
 
     private final AlertProperties properties;
     private final AlertStore store;
     private final AlertSender sender;
     private final Deque<Instant> sent = new ArrayDeque<>();
-    private volatile ThreadPoolTaskScheduler scheduler;
-    private volatile ScheduledFuture<?> task;
 
     Alerts(AlertProperties properties, AlertStore store) {
+        super("alerts", properties.scanInterval());
         this.properties = properties;
         this.store = store;
         this.sender = properties.enabled() ? new AlertSender(properties) : null;
@@ -62,36 +56,15 @@ class Alerts implements SmartLifecycle {
     }
 
     @Override
+    protected void run() {
+        scanOnce();
+    }
+
+    /** Runs only when an alert webhook is set. */
+    @Override
     public void start() {
-        if (sender == null) {
-            return;
+        if (sender != null) {
+            super.start();
         }
-        scheduler = new ThreadPoolTaskScheduler();
-        scheduler.setThreadNamePrefix("alerts-");
-        scheduler.initialize();
-        task = scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                scanOnce();
-            } catch (RuntimeException e) {
-                log.warn("alert scan failed: {}", e.toString());
-            }
-        }, Instant.now().plus(properties.scanInterval()), properties.scanInterval());
-    }
-
-    @Override
-    public void stop() {
-        if (task != null) {
-            task.cancel(false);
-            task = null;
-        }
-        if (scheduler != null) {
-            scheduler.shutdown();
-            scheduler = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return task != null;
     }
 }

@@ -7,15 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.SqlArrayValue;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
+
+import dev.forgesync.requests.relay.DedicatedLoop;
 
 import dev.forgesync.control.github.GithubClient;
 import dev.forgesync.control.github.GithubException;
@@ -34,7 +33,7 @@ import tools.jackson.databind.JsonNode;
  * is redelivered once ({@code POST .../deliveries/{delivery_id}/attempts}).
  */
 @Component
-class Redelivery implements SmartLifecycle {
+class Redelivery extends DedicatedLoop {
 
     private static final Logger log = LoggerFactory.getLogger(Redelivery.class);
     private static final String STORED = "SELECT event_id FROM webhook_events WHERE event_id = ANY(:guids)";
@@ -43,10 +42,9 @@ class Redelivery implements SmartLifecycle {
     private final SourceStore sources;
     private final JdbcClient jdbc;
     private final HealingProperties properties;
-    private volatile ThreadPoolTaskScheduler scheduler;
-    private volatile ScheduledFuture<?> task;
 
     Redelivery(GithubClient github, SourceStore sources, JdbcClient jdbc, HealingProperties properties) {
+        super("redelivery", properties.interval());
         this.github = github;
         this.sources = sources;
         this.jdbc = jdbc;
@@ -132,36 +130,15 @@ class Redelivery implements SmartLifecycle {
     }
 
     @Override
+    protected void run() {
+        runOnce();
+    }
+
+    /** Runs only when healing is enabled. */
+    @Override
     public void start() {
-        if (!properties.enabled()) {
-            return;
+        if (properties.enabled()) {
+            super.start();
         }
-        scheduler = new ThreadPoolTaskScheduler();
-        scheduler.setThreadNamePrefix("redelivery-");
-        scheduler.initialize();
-        task = scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                runOnce();
-            } catch (RuntimeException e) {
-                log.warn("redelivery pass failed: {}", e.toString());
-            }
-        }, Instant.now().plus(properties.interval()), properties.interval());
-    }
-
-    @Override
-    public void stop() {
-        if (task != null) {
-            task.cancel(false);
-            task = null;
-        }
-        if (scheduler != null) {
-            scheduler.shutdown();
-            scheduler = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return task != null;
     }
 }
