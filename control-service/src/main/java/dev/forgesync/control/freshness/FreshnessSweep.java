@@ -1,6 +1,5 @@
 package dev.forgesync.control.freshness;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -10,16 +9,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
+
+import dev.forgesync.requests.relay.DedicatedLoop;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,7 +29,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * and {@code forgesync_freshness_oldest_stale_seconds}.
  */
 @Component
-class FreshnessSweep implements SmartLifecycle {
+class FreshnessSweep extends DedicatedLoop {
 
     private static final Logger log = LoggerFactory.getLogger(FreshnessSweep.class);
 
@@ -41,10 +39,9 @@ class FreshnessSweep implements SmartLifecycle {
     private final AtomicReference<Map<FreshnessState, Long>> counts = new AtomicReference<>(Map.of());
     private final AtomicReference<Double> oldestStale = new AtomicReference<>(0.0);
     private volatile ExecutorService checks;
-    private volatile ThreadPoolTaskScheduler scheduler;
-    private volatile ScheduledFuture<?> task;
 
     FreshnessSweep(FreshnessProperties properties, FreshnessStore store, FreshnessCheck check, MeterRegistry meters) {
+        super("freshness", properties.tick());
         this.properties = properties;
         this.store = store;
         this.check = check;
@@ -103,43 +100,15 @@ class FreshnessSweep implements SmartLifecycle {
     }
 
     @Override
+    protected void run() {
+        sweepOnce();
+    }
+
+    /** Runs only when freshness checks are enabled. */
+    @Override
     public void start() {
-        if (!properties.enabled()) {
-            return;
+        if (properties.enabled()) {
+            super.start();
         }
-        scheduler = new ThreadPoolTaskScheduler();
-        scheduler.setThreadNamePrefix("freshness-");
-        scheduler.initialize();
-        task = scheduler.scheduleWithFixedDelay(this::sweepSafely, Instant.now().plus(properties.tick()),
-                properties.tick());
-    }
-
-    private void sweepSafely() {
-        try {
-            sweepOnce();
-        } catch (RuntimeException e) {
-            log.warn("freshness sweep failed: {}", e.toString());
-        }
-    }
-
-    @Override
-    public void stop() {
-        if (task != null) {
-            task.cancel(false);
-            task = null;
-        }
-        if (scheduler != null) {
-            scheduler.shutdown();
-            scheduler = null;
-        }
-        if (checks != null) {
-            checks.shutdownNow();
-            checks = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return task != null;
     }
 }
