@@ -176,8 +176,15 @@ final class OneDevApiServlet extends HttpServlet {
 
     /**
      * {@code GET /~api/repositories/{projectId}/default-branch}: 200 with the branch as a JSON string, or 204 when
-     * there is none; {@code POST} with a JSON string body sets it, 200 with an empty body (onedev-api.md §6). A
-     * branch the repository lacks is refused with 500, OneDev's answer to an {@code ExplicitException}.
+     * there is none; {@code POST} with a JSON string body sets it, 200 with an empty body (onedev-api.md §6).
+     *
+     * <p>A branch the repository lacks is refused as OneDev refuses it: {@code RepositoryResource#setDefaultBranch}
+     * calls {@code Project#setDefaultBranch}, which reaches {@code GitUtils.setDefaultBranch}; that throws
+     * {@code new ExplicitException("Branch not exist: " + defaultBranch)} when {@code findRef} finds no
+     * {@code refs/heads/<branch>}, and {@code ExplicitExceptionHandler} answers it with 500 and the message as the
+     * text body ({@code JerseyExceptionMapper}); HEAD is left where it was (theonedev/onedev
+     * server-core/src/main/java/io/onedev/server/git/GitUtils.java at 0b9b07c04cd7a666dd12a9668b0ca1756473ac24,
+     * server-core/.../exception/handler/ExplicitExceptionHandler.java).
      */
     private void defaultBranch(HttpServletRequest req, HttpServletResponse res, OneDevStandIn.Project p)
             throws IOException {
@@ -202,7 +209,7 @@ final class OneDevApiServlet extends HttpServlet {
             return;
         }
         if (!onedev.hasBranch(p.id(), body.asString())) {
-            text(res, 500, "Branch not found: " + body.asString());
+            text(res, 500, "Branch not exist: " + body.asString());
             return;
         }
         onedev.setDefaultBranch(p.id(), body.asString());

@@ -182,7 +182,30 @@ class OneDevStandInTest {
         assertThat(get(path, basic("u", TOKEN)).body()).isEqualTo("\"develop\"");
         assertThat(onedev.defaultBranch(project.id())).contains("develop");
         assertThat(post(path, "\"develop\"", null).statusCode()).isEqualTo(401);
-        assertThat(post(path, "\"nowhere\"", basic("u", TOKEN)).statusCode()).isEqualTo(500);
+    }
+
+    /**
+     * OneDev's {@code GitUtils.setDefaultBranch} throws {@code ExplicitException("Branch not exist: <branch>")} for a
+     * branch the repository lacks, answered as 500 with that text; HEAD stays where it was.
+     */
+    @Test
+    void settingADefaultBranchTheRepositoryLacksAnswers500BranchNotExistAndKeepsHead(@TempDir Path work)
+            throws Exception {
+        OneDevStandIn.Project project = onedev.createProject("repo", null);
+        String path = "/~api/repositories/" + project.id() + "/default-branch";
+        try (Git git = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
+            git.commit().setMessage("first").setAllowEmpty(true).setSign(false).call();
+            git.push().setRemote(onedev.baseUri() + "/repo.git").add("main")
+                    .setCredentialsProvider(new UsernamePasswordCredentialsProvider("anyone", TOKEN)).call();
+        }
+
+        HttpResponse<String> refused = post(path, "\"nowhere\"", basic("u", TOKEN));
+
+        assertThat(refused.statusCode()).isEqualTo(500);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("text/plain"));
+        assertThat(refused.body()).isEqualTo("Branch not exist: nowhere");
+        assertThat(get(path, basic("u", TOKEN)).body()).isEqualTo("\"main\"");
     }
 
     /** onedev-api.md §7.2: the description changes through a full-body POST; the project keeps its id and path. */
