@@ -34,6 +34,19 @@ public record HistoryProperties(
         return new HistoryProperties(mode, List.of(), List.of(), List.of(), List.of());
     }
 
+    /**
+     * These settings with a source's overrides (README "Per-source settings"): each non-null argument replaces the
+     * setting of the same name.
+     */
+    public HistoryProperties overriddenBy(MirrorMode mode, List<String> branchesInclude, List<String> branchesExclude,
+                                          List<String> tagsInclude, List<String> tagsExclude) {
+        return new HistoryProperties(mode == null ? this.mode : mode,
+                branchesInclude == null ? this.branchesInclude : branchesInclude,
+                branchesExclude == null ? this.branchesExclude : branchesExclude,
+                tagsInclude == null ? this.tagsInclude : tagsInclude,
+                tagsExclude == null ? this.tagsExclude : tagsExclude);
+    }
+
     public boolean vault() {
         return mode == MirrorMode.VAULT;
     }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import org.eclipse.jgit.lib.Repository;
@@ -62,13 +63,25 @@ public class GitMirror {
         this.cache = new MirrorCache(properties.cacheDir(), properties.cacheMaxSize().toBytes());
     }
 
-    /** A session on the cache of {@code fullName} ({@code owner/repo}); close it to release the cache. */
+    /** A session on the cache of {@code fullName} ({@code owner/repo}) with the global settings; close it. */
     public MirrorSession open(String fullName) {
+        return open(fullName, List.of(history));
+    }
+
+    /**
+     * A session on the cache of {@code fullName} that mirrors with {@code policies}, one per source of the
+     * repository (README "Per-source settings"): vault if any of them is vault, a ref mirrored if any of them mirrors
+     * it; close it to release the cache.
+     */
+    public MirrorSession open(String fullName, List<HistoryProperties> policies) {
+        if (policies.isEmpty()) {
+            throw new IllegalArgumentException("at least one mirror policy is needed");
+        }
         URIish source = sourceUri(fullName);
         MirrorCache.Lease lease = cache.use(fullName);
         try {
             return new MirrorSession(fullName, source, sourceCredentials(), openOrInitBare(lease.dir), lease,
-                    cache, properties, history);
+                    cache, properties, policies);
         } catch (IOException | RuntimeException e) {
             lease.close();
             throw GitFailure.transfer("could not open the mirror cache of " + fullName, e);

@@ -53,14 +53,15 @@ public final class MirrorSession implements AutoCloseable {
     private final MirrorCache.Lease lease;
     private final MirrorCache cache;
     private final MirrorProperties properties;
-    private final HistoryProperties history;
+    private final boolean vault;
     private final RefFilter filter;
     private final Map<String, TrackingRefUpdate> fetched = new HashMap<>();
 
     MirrorSession(String fullName, URIish source, CredentialsProvider sourceCredentials, Repository repo,
-                  MirrorCache.Lease lease, MirrorCache cache, MirrorProperties properties, HistoryProperties history) {
-        this.history = history;
-        this.filter = new RefFilter(history);
+                  MirrorCache.Lease lease, MirrorCache cache, MirrorProperties properties,
+                  List<HistoryProperties> policies) {
+        this.vault = policies.stream().anyMatch(HistoryProperties::vault);
+        this.filter = new RefFilter(policies);
         this.fullName = fullName;
         this.source = source;
         this.sourceCredentials = sourceCredentials;
@@ -110,6 +111,14 @@ public final class MirrorSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@code branch} (a name, {@code main}) is among the refs this session mirrors: a default branch the
+     * ref globs leave out never reaches the destination, so the destination cannot follow it.
+     */
+    public boolean mirrorsBranch(String branch) {
+        return filter.mirrors(Constants.R_HEADS + branch);
+    }
+
     /** {@link #push(PushTarget, String, PushGuard)} without a guard. */
     public PushOutcome push(PushTarget target, String defaultBranch) {
         return push(target, defaultBranch, PushGuard.NONE);
@@ -153,7 +162,7 @@ public final class MirrorSession implements AutoCloseable {
     }
 
     private PushPlan.Planner planner() {
-        return new PushPlan.Planner(repo, history.vault(), properties.mirrorDeletions(), filter, fetched,
+        return new PushPlan.Planner(repo, vault, properties.mirrorDeletions(), filter, fetched,
                 java.time.Instant.now());
     }
 

@@ -11,20 +11,35 @@ import dev.forgesync.worker.config.HistoryProperties;
  * Which refs are mirrored: branches and tags that pass the include/exclude globs ({@code *} within a segment,
  * {@code **} across segments, as OneDev's own patterns), never anything under the archive prefix (those are the
  * vault's, at the destination only) and never anything outside {@code refs/heads/*} and {@code refs/tags/*}
- * ({@code refs/pull/*} stays out).
+ * ({@code refs/pull/*} stays out). With several policies (a repository in several sources) a ref is mirrored when
+ * any of them mirrors it: the union keeps every ref some source asked for.
  */
 final class RefFilter {
 
-    private final List<Pattern> branchesInclude;
-    private final List<Pattern> branchesExclude;
-    private final List<Pattern> tagsInclude;
-    private final List<Pattern> tagsExclude;
+    private record Globs(List<Pattern> branchesInclude, List<Pattern> branchesExclude, List<Pattern> tagsInclude,
+                         List<Pattern> tagsExclude) {
+
+        Globs(HistoryProperties history) {
+            this(compile(history.branchesInclude()), compile(history.branchesExclude()),
+                    compile(history.tagsInclude()), compile(history.tagsExclude()));
+        }
+
+        boolean pass(String ref) {
+            if (ref.startsWith(Constants.R_HEADS)) {
+                return passes(ref.substring(Constants.R_HEADS.length()), branchesInclude, branchesExclude);
+            }
+            return passes(ref.substring(Constants.R_TAGS.length()), tagsInclude, tagsExclude);
+        }
+    }
+
+    private final List<Globs> policies;
 
     RefFilter(HistoryProperties history) {
-        this.branchesInclude = compile(history.branchesInclude());
-        this.branchesExclude = compile(history.branchesExclude());
-        this.tagsInclude = compile(history.tagsInclude());
-        this.tagsExclude = compile(history.tagsExclude());
+        this(List.of(history));
+    }
+
+    RefFilter(List<HistoryProperties> policies) {
+        this.policies = policies.stream().map(Globs::new).toList();
     }
 
     /** True for a full ref name ({@code refs/heads/main}) that this mirror copies. */
@@ -32,13 +47,10 @@ final class RefFilter {
         if (ref.endsWith("^{}") || VaultNames.isArchive(ref)) {
             return false;
         }
-        if (ref.startsWith(Constants.R_HEADS)) {
-            return passes(ref.substring(Constants.R_HEADS.length()), branchesInclude, branchesExclude);
+        if (!ref.startsWith(Constants.R_HEADS) && !ref.startsWith(Constants.R_TAGS)) {
+            return false;
         }
-        if (ref.startsWith(Constants.R_TAGS)) {
-            return passes(ref.substring(Constants.R_TAGS.length()), tagsInclude, tagsExclude);
-        }
-        return false;
+        return policies.stream().anyMatch(g -> g.pass(ref));
     }
 
     private static boolean passes(String name, List<Pattern> include, List<Pattern> exclude) {

@@ -55,10 +55,12 @@ class SyncRun {
     private final Clock clock;
     private final PushedRefs pushedRefs;
     private final TransactionTemplate transaction;
+    private final SourcePolicies policies;
 
     SyncRun(GitMirror mirror, Destinations destinations, RepositoryClaims claims, SyncAudit audit,
             SyncMetrics metrics, SyncProperties properties, Clock clock, PushedRefs pushedRefs,
-            TransactionTemplate transaction) {
+            TransactionTemplate transaction, SourcePolicies policies) {
+        this.policies = policies;
         this.pushedRefs = pushedRefs;
         this.transaction = transaction;
         this.mirror = mirror;
@@ -78,7 +80,7 @@ class SyncRun {
                 && presentOnly(held, request, started)) {
             return;
         }
-        try (MirrorSession session = mirror.open(claim.row().fullName())) {
+        try (MirrorSession session = mirror.open(claim.row().fullName(), policies.of(claim.id()))) {
             FetchOutcome fetched = fetch(claim.id(), session);
             held.verify("pushing");
             String defaultBranch = claim.row().defaultBranch() != null ? claim.row().defaultBranch()
@@ -184,7 +186,9 @@ class SyncRun {
         audit.record(id, pushed.archived().isEmpty() ? completed : completed.with("archived", archived(pushed)));
         pushed.rejected().forEach(r -> recordRejection(id, destination, r));
         metrics.bytes("pushed", pushed.bytesPushed());
-        List<String> changed = destination.present(prepared, held.claim().row(), defaultBranch);
+        // GitHub's default branch, unless the ref globs keep it out of the mirror (then OneDev keeps its own).
+        String shown = defaultBranch != null && session.mirrorsBranch(defaultBranch) ? defaultBranch : null;
+        List<String> changed = destination.present(prepared, held.claim().row(), shown);
         if (!changed.isEmpty()) {
             log.info("repository {} {} settings changed: {}", id, destination.kind(), changed);
         }

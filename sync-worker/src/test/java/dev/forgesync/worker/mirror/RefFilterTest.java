@@ -46,4 +46,23 @@ class RefFilterTest {
     void withoutGlobsMirrorsEveryBranchAndTag(String ref, boolean mirrored) {
         assertThat(new RefFilter(HistoryProperties.all(MirrorMode.EXACT)).mirrors(ref)).isEqualTo(mirrored);
     }
+
+    @ParameterizedTest(name = "{0} mirrored by the union: {1}")
+    @CsvSource({
+            "refs/heads/main, true",
+            "refs/heads/release/2, true",
+            "refs/heads/feature, false",
+            "refs/tags/v1, true",
+            "refs/tags/nightly, false",
+            "refs/pull/3/head, false"
+    })
+    void aRefIsMirroredWhenAnyOfTheRepositorysSourcesMirrorsIt(String ref, boolean mirrored) {
+        HistoryProperties global = new HistoryProperties(MirrorMode.VAULT, List.of(), List.of(), List.of(),
+                List.of("nightly"));
+        RefFilter union = new RefFilter(List.of(
+                global.overriddenBy(MirrorMode.EXACT, List.of("main"), null, List.of("v*"), null),
+                global.overriddenBy(null, List.of("release/*"), null, null, null)));
+
+        assertThat(union.mirrors(ref)).isEqualTo(mirrored);
+    }
 }
