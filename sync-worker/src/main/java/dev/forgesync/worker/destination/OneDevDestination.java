@@ -51,9 +51,10 @@ final class OneDevDestination implements Destination {
         if (prepared.project().isEmpty()) {
             return List.of();
         }
-        long id = prepared.project().get().id();
+        OneDevProject project = prepared.project().get();
+        long id = project.id();
         List<String> changed = new java.util.ArrayList<>();
-        if (client.describe(id, description(repository))) {
+        if (client.describe(project, description(repository))) {
             changed.add("description");
         }
         if (defaultBranch != null && client.defaultBranch(id, defaultBranch)) {

@@ -81,8 +81,9 @@ public class OneDevClient {
         String name = leaf(segments);
         String path = join(segments);
         Long storedParent = stored.hasNonNull("parentId") ? stored.get("parentId").longValue() : null;
+        String description = stored.path("description").asString(null);
         if (name.equals(stored.path("name").asString()) && Objects.equals(parentId, storedParent)) {
-            return project(id, path, false);
+            return project(id, path, false, description);
         }
         Optional<Long> occupant = findProjectId(path);
         if (occupant.isPresent() && occupant.get() != id) {
@@ -93,7 +94,7 @@ public class OneDevClient {
         stored.put("parentId", parentId);
         send(jsonPost("/~api/projects/" + id, stored), "POST /~api/projects/" + id);
         log.info("moved OneDev project {} from {} to {}", id, from, path);
-        return project(id, path, false);
+        return project(id, path, false, description);
     }
 
     /** The ids down to the leaf's parent, creating missing levels; null when the leaf is a root project. */
@@ -126,7 +127,19 @@ public class OneDevClient {
     }
 
     private OneDevProject project(long id, String path, boolean created) {
-        return new OneDevProject(id, path, URI.create(base + "/" + path + ".git"), created, null);
+        return project(id, path, created, null);
+    }
+
+    private OneDevProject project(long id, String path, boolean created, String description) {
+        return new OneDevProject(id, path, URI.create(base + "/" + path + ".git"), created, null, description);
+    }
+
+    /**
+     * {@link #describe(long, String)} without reading the project again when {@code project} was read in this sync
+     * and already says {@code description} (the common case: nothing changed); true when it changed.
+     */
+    public boolean describe(OneDevProject project, String description) {
+        return !description.equals(project.readDescription()) && describe(project.id(), description);
     }
 
     /**

@@ -77,6 +77,27 @@ class OneDevClientIT {
     }
 
     @Test
+    void aDescriptionTheStoredProjectAlreadyHasCostsNoFurtherRequestAndAChangedOneIsStillWritten() {
+        OneDevClient client = client(onedev.baseUri(), TOKEN);
+        OneDevProject created = client.ensureProject(path("octo", "repo"), null);
+        assertThat(client.describe(created, "Mirror of https://github.com/octo/repo")).isTrue();
+
+        OneDevProject stored = client.ensureProject(path("octo", "repo"), created.id());
+        onedev.clearRequests();
+        boolean unchanged = client.describe(stored, "Mirror of https://github.com/octo/repo");
+
+        assertThat(unchanged).isFalse();
+        assertThat(onedev.requests()).as("the project read by ensureProject already said it").isEmpty();
+        assertThat(stored.readDescription()).isEqualTo("Mirror of https://github.com/octo/repo");
+
+        assertThat(client.describe(stored, "Mirror of https://github.com/octo/renamed")).isTrue();
+        assertThat(onedev.requests()).extracting(r -> r.method() + " " + r.path())
+                .containsExactly("GET /~api/projects/" + created.id(), "POST /~api/projects/" + created.id());
+        assertThat(onedev.projectByPath("github/octo/repo")).hasValueSatisfying(p -> assertThat(p.description())
+                .isEqualTo("Mirror of https://github.com/octo/renamed"));
+    }
+
+    @Test
     void aMoveKeepsEverySettingOneDevHasForTheProject() {
         OneDevClient client = client(onedev.baseUri(), TOKEN);
         OneDevProject project = client.ensureProject(path("octo", "old"), null);
