@@ -115,7 +115,7 @@ class DiscoveryPass {
     private boolean register(DiscoveredRepository repo, Source source) {
         long started = System.nanoTime();
         String by = source.kind().dbValue() + ":" + source.name();
-        Optional<PendingPublication> publication = transaction.execute(status -> registration.register(repo, by)
+        Optional<PendingPublication> publication = transaction.execute(status -> registration.register(repo, source.id(), by)
                 .filter(Registration.Registered::isNew)
                 .flatMap(r -> outbox.request(new SyncRequestOutbox.Request(r.repositoryId(), TRIGGER, "discovery",
                         null, List.of())))

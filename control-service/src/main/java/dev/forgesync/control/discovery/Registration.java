@@ -10,7 +10,9 @@ import org.springframework.stereotype.Component;
  * A discovered repository's row in {@code repositories}, matched by GitHub's repository id: a known one is kept
  * current (a rename or transfer rewrites its names and URL, never a second row), an unknown one is inserted as
  * {@code pending}. A row with the same URL and no GitHub id yet (registered before ids were stored) adopts the id.
- * The request itself goes through the shared outbox ({@code SyncRequestOutbox}).
+ * The request itself goes through the shared outbox ({@code SyncRequestOutbox}). Every registration, new or known,
+ * links the row to the source that listed it ({@code source_repositories}): the worker mirrors it with that source's
+ * mode and ref globs.
  */
 @Component
 class Registration {
@@ -38,6 +40,10 @@ class Registration {
             ON CONFLICT (github_url) DO NOTHING
             RETURNING id""";
 
+    private static final String LINK = """
+            INSERT INTO source_repositories (repository_id, source_id) VALUES (:repositoryId, :sourceId)
+            ON CONFLICT DO NOTHING""";
+
     /** What registration did: the row's id, and whether it is new (then it needs a request). */
     record Registered(long repositoryId, boolean isNew) {
     }
@@ -52,7 +58,14 @@ class Registration {
      * Registers or refreshes; empty when the URL belongs to a row of another GitHub repository (that row keeps it
      * until its own repository's next event or discovery moves it).
      */
-    Optional<Registered> register(DiscoveredRepository repo, String source) {
+    Optional<Registered> register(DiscoveredRepository repo, long sourceId, String source) {
+        Optional<Registered> registered = registerRow(repo, source);
+        registered.ifPresent(r -> jdbc.sql(LINK).param("repositoryId", r.repositoryId()).param("sourceId", sourceId)
+                .update());
+        return registered;
+    }
+
+    private Optional<Registered> registerRow(DiscoveredRepository repo, String source) {
         bind(jdbc.sql(REFRESH), repo).update();
         Optional<Long> known = jdbc.sql(KNOWN).param("githubRepoId", repo.githubRepoId()).query(Long.class).optional();
         if (known.isPresent()) {

@@ -59,15 +59,6 @@ final class OpsViews {
         }
     }
 
-    /** A tip vault mode kept: {@code ref} was at {@code oldTip}, now reachable from {@code archive}. */
-    record ArchivedRef(String ref, String archive, String oldTip, String newTip, String reason,
-            OffsetDateTime archivedAt) {
-    }
-
-    /** A ref the destination refused in the latest push, with its reason. */
-    record RejectedRef(String ref, String reason, OffsetDateTime rejectedAt) {
-    }
-
     record HistoryEntry(long id, String eventType, String status, String errorCode, String errorMessage,
             Double durationSeconds, Long bytesTransferred, JsonNode payload, OffsetDateTime createdAt) {
     }
@@ -77,6 +68,6 @@ final class OpsViews {
     }
 
     record RepositoryDetail(Repository repository, Page<HistoryEntry> history, List<WebhookEntry> recentWebhooks,
-            List<RejectedRef> rejectedRefs, List<ArchivedRef> archivedRefs) {
+            List<RefHistory.RejectedRef> rejectedRefs, List<RefHistory.ArchivedRef> archivedRefs) {
     }
 }

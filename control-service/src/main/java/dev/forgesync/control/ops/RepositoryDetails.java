@@ -30,24 +30,6 @@ class RepositoryDetails {
                    last_synced_at, next_retry_at, metadata::text AS metadata, rejected_refs, archived_refs
             FROM repositories WHERE id = :id""";
 
-    /** Every tip the vault kept (the worker's push_completed payloads), newest first. */
-    private static final String ARCHIVED = """
-            SELECT a ->> 'ref' AS ref, a ->> 'archive' AS archive, a ->> 'oldTip' AS old_tip,
-                   a ->> 'newTip' AS new_tip, a ->> 'reason' AS reason, l.created_at AS archived_at
-            FROM sync_logs l, jsonb_array_elements(l.payload -> 'archived') AS a
-            WHERE l.repository_id = :id AND l.event_type = 'push_completed'
-            ORDER BY l.id DESC
-            LIMIT :limit""";
-
-    /** The refs refused by the latest push (its ref_rejected rows). */
-    private static final String REJECTED = """
-            SELECT l.payload ->> 'ref' AS ref, l.error_message AS reason, l.created_at AS rejected_at
-            FROM sync_logs l
-            WHERE l.repository_id = :id AND l.error_code = 'ref_rejected'
-              AND l.id > COALESCE((SELECT MAX(p.id) FROM sync_logs p
-                                   WHERE p.repository_id = :id AND p.event_type = 'push_started'), 0)
-            ORDER BY l.id""";
-
     private static final int ARCHIVED_SHOWN = 500;
 
     private static final String HISTORY = """
@@ -63,9 +45,11 @@ class RepositoryDetails {
             LIMIT :limit""";
 
     private final JdbcClient jdbc;
+    private final RefHistory refs;
 
-    RepositoryDetails(JdbcClient jdbc) {
+    RepositoryDetails(JdbcClient jdbc, RefHistory refs) {
         this.jdbc = jdbc;
+        this.refs = refs;
     }
 
     Optional<RepositoryDetail> find(long id, PageRequest historyPage) {
@@ -77,11 +61,8 @@ class RepositoryDetails {
                 .run(jdbc, HISTORY, RepositoryDetails::history, historyPage);
         List<WebhookEntry> webhooks = jdbc.sql(WEBHOOKS).param("id", id).param("limit", RECENT_WEBHOOKS)
                 .query(OpsQueries.mapper(WebhookEntry.class)).list();
-        List<OpsViews.RejectedRef> rejected = jdbc.sql(REJECTED).param("id", id)
-                .query(OpsQueries.mapper(OpsViews.RejectedRef.class)).list();
-        List<OpsViews.ArchivedRef> archived = jdbc.sql(ARCHIVED).param("id", id).param("limit", ARCHIVED_SHOWN)
-                .query(OpsQueries.mapper(OpsViews.ArchivedRef.class)).list();
-        return Optional.of(new RepositoryDetail(row.get(), history, webhooks, rejected, archived));
+        return Optional.of(new RepositoryDetail(row.get(), history, webhooks, refs.rejected(id),
+                refs.archived(id, ARCHIVED_SHOWN)));
     }
 
     private static Repository repository(ResultSet rs, int n) throws SQLException {

@@ -4,17 +4,19 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * A source to add, as {@code POST /api/sources} takes it or as one {@code FORGESYNC_SOURCES} entry names it.
+ * A source to add, as {@code POST /api/sources} takes it or as one {@code FORGESYNC_SOURCES} entry names it, with
+ * how its repositories are mirrored ({@code policy}: the global settings unless it overrides them).
  * Invalid input is refused with a message saying what is wrong.
  */
 public record NewSource(SourceKind kind, String name, List<String> include, List<String> exclude, boolean forks,
-                        boolean archived, Long hookId) {
+                        boolean archived, Long hookId, MirrorPolicy policy) {
 
     private static final Pattern LOGIN = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})");
     private static final Pattern REPO = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
 
     public NewSource {
         include = include == null ? List.of() : List.copyOf(include);
+        policy = policy == null ? MirrorPolicy.GLOBAL : policy;
         exclude = exclude == null ? List.of() : List.copyOf(exclude);
         if (kind == null) {
             throw new IllegalArgumentException("'kind' is required: org, user, starred or repository");
@@ -31,6 +33,12 @@ public record NewSource(SourceKind kind, String name, List<String> include, List
                 || exclude.stream().anyMatch(g -> g == null || g.isBlank() || g.length() > 200)) {
             throw new IllegalArgumentException("globs must be non-empty and at most 200 characters");
         }
+    }
+
+    /** A source that mirrors with the global settings. */
+    public NewSource(SourceKind kind, String name, List<String> include, List<String> exclude, boolean forks,
+                     boolean archived, Long hookId) {
+        this(kind, name, include, exclude, forks, archived, hookId, MirrorPolicy.GLOBAL);
     }
 
     /** One {@code FORGESYNC_SOURCES} entry: {@code org:acme}, {@code starred:octocat}, {@code repository:acme/x}. */

@@ -10,11 +10,18 @@ import java.util.regex.Pattern;
  * @param include globs a repository must match one of (empty: all); a glob with a {@code /} is matched against
  *                {@code owner/repo}, one without against {@code repo}; {@code *} and {@code ?} stay within a name part
  * @param exclude globs a repository must match none of
+ * @param mirrorMode {@code vault} or {@code exact} for its repositories; null: the worker's global mode
+ * @param refs    branch and tag globs for its repositories; null (or a null member): the worker's global globs
  */
 public record Source(long id, SourceKind kind, String name, List<String> include, List<String> exclude,
                      boolean forks, boolean archived, Long hookId, boolean seeded, Instant createdAt,
                      Instant lastDiscoveredAt, String lastOutcome, String lastError, Integer lastFound,
-                     Integer lastRegistered) {
+                     Integer lastRegistered, String mirrorMode, MirrorPolicy.Refs refs) {
+
+    /** How its repositories are mirrored (README "Per-source settings"). */
+    public MirrorPolicy policy() {
+        return new MirrorPolicy(mirrorMode, refs);
+    }
 
     /** Whether a repository passes this source's filters. */
     public boolean admits(String fullName, boolean isFork, boolean isArchived) {

@@ -20,11 +20,15 @@ public class SourceStore {
 
     private static final String COLUMNS = """
             id, kind, name, include_globs, exclude_globs, forks, archived, hook_id, seeded, created_at,
-            last_discovered_at, last_outcome, last_error, last_found, last_registered""";
+            last_discovered_at, last_outcome, last_error, last_found, last_registered, mirror_mode,
+            branches_include, branches_exclude, tags_include, tags_exclude""";
 
     private static final String INSERT = """
-            INSERT INTO sources (kind, name, include_globs, exclude_globs, forks, archived, hook_id, seeded)
-            VALUES (:kind, :name, :include, :exclude, :forks, :archived, :hookId, :seeded)
+            INSERT INTO sources (kind, name, include_globs, exclude_globs, forks, archived, hook_id, seeded,
+                                 mirror_mode, branches_include, branches_exclude, tags_include, tags_exclude)
+            VALUES (:kind, :name, :include, :exclude, :forks, :archived, :hookId, :seeded,
+                    :mirrorMode, CAST(:branchesInclude AS text[]), CAST(:branchesExclude AS text[]),
+                    CAST(:tagsInclude AS text[]), CAST(:tagsExclude AS text[]))
             ON CONFLICT (kind, lower(name)) DO NOTHING
             RETURNING\s""" + COLUMNS;
 
@@ -48,7 +52,13 @@ public class SourceStore {
 
     /** The new source, or empty when one of the same kind and name exists. */
     public Optional<Source> add(NewSource source, boolean seeded) {
+        MirrorPolicy policy = source.policy();
         return jdbc.sql(INSERT)
+                .param("mirrorMode", policy.mirrorMode(), Types.VARCHAR)
+                .param("branchesInclude", array(policy.branchesInclude()), Types.ARRAY)
+                .param("branchesExclude", array(policy.branchesExclude()), Types.ARRAY)
+                .param("tagsInclude", array(policy.tagsInclude()), Types.ARRAY)
+                .param("tagsExclude", array(policy.tagsExclude()), Types.ARRAY)
                 .param("kind", source.kind().dbValue())
                 .param("name", source.name())
                 .param("include", new SqlArrayValue("text", source.include().toArray()))
@@ -87,15 +97,28 @@ public class SourceStore {
         Integer lastFound = rs.wasNull() ? null : found;
         int registered = rs.getInt("last_registered");
         Integer lastRegistered = rs.wasNull() ? null : registered;
+        MirrorPolicy policy = MirrorPolicy.of(rs.getString("mirror_mode"), nullable(rs.getArray("branches_include")),
+                nullable(rs.getArray("branches_exclude")), nullable(rs.getArray("tags_include")),
+                nullable(rs.getArray("tags_exclude")));
         return new Source(rs.getLong("id"), SourceKind.parse(rs.getString("kind")), rs.getString("name"),
                 strings(rs.getArray("include_globs")), strings(rs.getArray("exclude_globs")), rs.getBoolean("forks"),
                 rs.getBoolean("archived"), hookId, rs.getBoolean("seeded"), instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("last_discovered_at")), rs.getString("last_outcome"),
-                rs.getString("last_error"), lastFound, lastRegistered);
+                rs.getString("last_error"), lastFound, lastRegistered, policy.mirrorMode(), policy.refs());
     }
 
     private static List<String> strings(Array array) throws SQLException {
-        return array == null ? List.of() : Arrays.stream((Object[]) array.getArray()).map(String::valueOf).toList();
+        List<String> strings = nullable(array);
+        return strings == null ? List.of() : strings;
+    }
+
+    /** NULL stays null: a policy column that keeps the global setting. */
+    private static List<String> nullable(Array array) throws SQLException {
+        return array == null ? null : Arrays.stream((Object[]) array.getArray()).map(String::valueOf).toList();
+    }
+
+    private static SqlArrayValue array(List<String> globs) {
+        return globs == null ? null : new SqlArrayValue("text", globs.toArray());
     }
 
     private static Instant instant(Timestamp ts) {

@@ -12,6 +12,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
+import tools.jackson.databind.JsonNode;
+
 /**
  * {@code /api/sources}: what discovery lists on GitHub. Guarded like the rest of {@code /api} (the ops tokens; a
  * write needs the admin token). Deleting a source stops its discovery; the mirrors it found stay.
@@ -21,7 +23,7 @@ class SourcesController {
 
     /** The body of {@code POST /api/sources}. */
     record SourceBody(String kind, String name, List<String> include, List<String> exclude, Boolean forks,
-                      Boolean archived, Long hookId) {
+                      Boolean archived, Long hookId, String mirrorMode, JsonNode refs) {
     }
 
     private final SourceStore store;
@@ -41,7 +43,8 @@ class SourcesController {
         try {
             source = new NewSource(body.kind() == null ? null : SourceKind.parse(body.kind()), body.name(),
                     body.include(), body.exclude(), Boolean.TRUE.equals(body.forks()),
-                    body.archived() == null || body.archived(), body.hookId());
+                    body.archived() == null || body.archived(), body.hookId(),
+                    new MirrorPolicy(body.mirrorMode(), RefsBody.read(body.refs())));
         } catch (IllegalArgumentException invalid) {
             return error(HttpStatus.BAD_REQUEST, "invalid_source", invalid.getMessage());
         }

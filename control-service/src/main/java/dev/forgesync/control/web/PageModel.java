@@ -7,7 +7,7 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 
 /** What every page's frame needs: who is signed in, whether they may act, and how often the page refreshes. */
 @ControllerAdvice(assignableTypes = {OverviewController.class, RepositoriesController.class, SignInController.class,
-        ActionsController.class})
+        ActionsController.class, SourcesPageController.class})
 class PageModel {
 
     private final WebProperties properties;

@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 
+import dev.forgesync.control.ops.RefHistory;
 import dev.forgesync.schema.SyncStatus;
 
 /** {@code /repositories} (search and filter), {@code /repositories/{id}} (one repository) and {@code /failures}. */
@@ -19,31 +20,40 @@ import dev.forgesync.schema.SyncStatus;
 class RepositoriesController {
 
     static final int MAX_QUERY = 255;
+    /** Archived tips shown on a repository's page (newest first); {@code /api/repositories/{id}} lists more. */
+    static final int ARCHIVED_SHOWN = 100;
 
     private final RepositoryQueries queries;
+    private final RefHistory refs;
     private final WebProperties properties;
 
-    RepositoriesController(RepositoryQueries queries, WebProperties properties) {
+    RepositoriesController(RepositoryQueries queries, RefHistory refs, WebProperties properties) {
         this.queries = queries;
+        this.refs = refs;
         this.properties = properties;
     }
 
     @GetMapping("/repositories")
     String list(@RequestParam(required = false) String q, @RequestParam(required = false) String status,
-            @RequestParam(required = false) String after, Model model, HttpServletResponse response) {
+            @RequestParam(required = false) String partial, @RequestParam(required = false) String after, Model model,
+            HttpServletResponse response) {
         String name = q == null || q.isBlank() ? null : q.strip();
         String wanted = status == null || status.isBlank() ? null : status.strip();
+        boolean onlyPartial = "true".equals(partial);
         model.addAttribute("q", name == null ? "" : name);
         model.addAttribute("status", wanted == null ? "" : wanted);
+        model.addAttribute("partial", onlyPartial);
         model.addAttribute("statuses", Arrays.stream(SyncStatus.values()).map(SyncStatus::dbValue).toList());
-        String problem = problem(name, wanted, after);
+        String problem = partial == null || partial.isBlank() || onlyPartial ? problem(name, wanted, after)
+                : "'partial' must be true or absent.";
         if (problem != null) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("problem", problem);
             model.addAttribute("slice", new RepositoryPages.Slice<>(List.of(), null));
             return "repositories";
         }
-        model.addAttribute("slice", queries.list(wanted, name, cursor(after), properties.pageSize()));
+        model.addAttribute("slice", queries.list(wanted, name, onlyPartial, cursor(after),
+                properties.pageSize()));
         model.addAttribute("paged", after != null && !after.isBlank());
         return "repositories";
     }
@@ -59,6 +69,8 @@ class RepositoriesController {
         model.addAttribute("repository", repository.get());
         model.addAttribute("timeline", queries.timeline(id, properties.timeline()));
         model.addAttribute("webhooks", queries.webhooks(id));
+        model.addAttribute("archived", refs.archived(id, ARCHIVED_SHOWN));
+        model.addAttribute("rejected", refs.rejected(id));
         return "repository";
     }
 

@@ -21,13 +21,13 @@ final class RepositoryPages {
     }
 
     record Listed(long id, String githubFullName, String githubUrl, String onedevUrl, String syncStatus,
-            int retryCount, OffsetDateTime lastSyncedAt, OffsetDateTime updatedAt) {
+            int retryCount, OffsetDateTime lastSyncedAt, OffsetDateTime updatedAt, int rejectedRefs) {
     }
 
     record Repository(long id, String githubFullName, String githubUrl, String githubDefaultBranch,
             Boolean githubIsPrivate, String onedevUrl, String onedevRepoName, String syncStatus, String errorMessage,
             int retryCount, int maxRetries, OffsetDateTime createdAt, OffsetDateTime updatedAt,
-            OffsetDateTime lastSyncedAt, OffsetDateTime nextRetryAt) {
+            OffsetDateTime lastSyncedAt, OffsetDateTime nextRetryAt, int rejectedRefs, int archivedRefs) {
 
         public boolean retryable() {
             return "permanent_failure".equals(syncStatus);

@@ -25,10 +25,12 @@ class RepositoryQueries {
 
     private static final String LIST = """
             SELECT r.id, r.github_full_name, r.github_url, r.onedev_url, r.sync_status,
-                   COALESCE(r.retry_count, 0) AS retry_count, r.last_synced_at, r.updated_at
+                   COALESCE(r.retry_count, 0) AS retry_count, r.last_synced_at, r.updated_at, r.rejected_refs
             FROM repositories r
             WHERE TRUE""";
     private static final String BY_STATUS = "\n  AND r.sync_status = :status";
+    /** Partial: the latest sync had refs refused (idx_repositories_partial). */
+    private static final String PARTIAL = "\n  AND r.rejected_refs > 0";
     private static final String BY_NAME = "\n  AND r.github_full_name ILIKE :pattern ESCAPE '\\'";
     private static final String AFTER = """
 
@@ -38,7 +40,8 @@ class RepositoryQueries {
     private static final String ONE = """
             SELECT id, github_full_name, github_url, github_default_branch, github_is_private, onedev_url,
                    onedev_repo_name, sync_status, error_message, COALESCE(retry_count, 0) AS retry_count,
-                   COALESCE(max_retries, 0) AS max_retries, created_at, updated_at, last_synced_at, next_retry_at
+                   COALESCE(max_retries, 0) AS max_retries, created_at, updated_at, last_synced_at, next_retry_at,
+                   rejected_refs, archived_refs
             FROM repositories WHERE id = :id""";
 
     private static final String TIMELINE = """
@@ -76,10 +79,16 @@ class RepositoryQueries {
         this.jdbc = jdbc;
     }
 
-    /** Repositories by name; {@code status}, {@code name} (a substring) and {@code after} may be null. */
-    Slice<Listed> list(String status, String name, Long after, int size) {
+    /**
+     * Repositories by name; {@code status}, {@code name} (a substring) and {@code after} may be null;
+     * {@code partial}: only those whose latest sync had refs refused.
+     */
+    Slice<Listed> list(String status, String name, boolean partial, Long after, int size) {
         StringBuilder sql = new StringBuilder(LIST);
         List<Object[]> params = new ArrayList<>();
+        if (partial) {
+            sql.append(PARTIAL);
+        }
         if (status != null) {
             sql.append(BY_STATUS);
             params.add(new Object[] {"status", status});

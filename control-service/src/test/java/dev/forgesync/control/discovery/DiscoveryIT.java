@@ -204,6 +204,64 @@ class DiscoveryIT {
     }
 
     @Test
+    void aSourceTakesAMirrorModeAndRefGlobsShowsThemAndRefusesBadOnesWithAClearMessage() throws Exception {
+        HttpResponse<String> created = send("POST", "/api/sources", ADMIN, """
+                {"kind": "org", "name": "strict-org", "mirrorMode": "exact",
+                 "refs": {"branches": {"include": ["main", "release/**"], "exclude": ["**/wip"]},
+                          "tags": {"exclude": []}}}""");
+
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(created.body()).contains("\"mirrorMode\":\"exact\"",
+                "\"branches\":{\"include\":[\"main\",\"release/**\"],\"exclude\":[\"**/wip\"]}",
+                "\"tags\":{\"include\":null,\"exclude\":[]}");
+        assertThat(sources.find(dev.forgesync.control.sources.SourceKind.ORG, "strict-org")).hasValueSatisfying(s -> {
+            assertThat(s.policy().branchesInclude()).containsExactly("main", "release/**");
+            assertThat(s.policy().tagsInclude()).as("null: the global list").isNull();
+            assertThat(s.policy().tagsExclude()).as("empty: a list of its own").isEmpty();
+        });
+        assertThat(send("GET", "/api/sources", READ, null).body()).contains("\"mirrorMode\":\"exact\"");
+        assertThat(send("POST", "/api/sources", ADMIN, "{\"kind\":\"org\",\"name\":\"plain-org\"}").body())
+                .contains("\"mirrorMode\":null", "\"refs\":null");
+
+        assertRefused("{\"kind\":\"org\",\"name\":\"o1\",\"mirrorMode\":\"mirror\"}",
+                "'mirrorMode' must be vault or exact, not 'mirror'");
+        assertRefused("{\"kind\":\"org\",\"name\":\"o2\",\"refs\":{\"branches\":{\"include\":[\"refs/heads/main\"]}}}",
+                "'refs.branches.include' glob 'refs/heads/main' must name a branch or tag without refs/heads/");
+        assertRefused("{\"kind\":\"org\",\"name\":\"o3\",\"refs\":{\"tags\":{\"exclude\":[\"v[0-9]*\"]}}}",
+                "'refs.tags.exclude' glob 'v[0-9]*' contains what a git ref name cannot");
+        assertRefused("{\"kind\":\"org\",\"name\":\"o4\",\"refs\":{\"include\":[\"main\"]}}",
+                "'refs' has an unknown member 'include' (it takes branches and tags)");
+        assertRefused("{\"kind\":\"org\",\"name\":\"o5\",\"refs\":{\"branches\":{\"include\":\"main\"}}}",
+                "'refs.branches.include' must be an array of globs");
+        assertThat(sources.all()).extracting(dev.forgesync.control.sources.Source::name)
+                .containsExactly("strict-org", "plain-org");
+    }
+
+    @Test
+    void discoveryLinksEachListedRepositoryToEverySourceThatListedItOnce() {
+        GITHUB.createOrg("linked");
+        GITHUB.createRepository("linked/shared");
+        GITHUB.createRepository("linked/other");
+        sources.add(NewSource.parse("org:linked"), false);
+        sources.add(NewSource.parse("repository:linked/shared"), false);
+
+        loop.runOnce();
+        loop.runOnce();
+
+        assertThat(jdbc.sql("""
+                SELECT r.github_full_name || ' <- ' || s.kind || ':' || s.name FROM source_repositories sr
+                JOIN repositories r ON r.id = sr.repository_id JOIN sources s ON s.id = sr.source_id""")
+                .query(String.class).list()).containsExactlyInAnyOrder("linked/shared <- org:linked",
+                "linked/other <- org:linked", "linked/shared <- repository:linked/shared");
+    }
+
+    private void assertRefused(String body, String message) throws Exception {
+        HttpResponse<String> refused = send("POST", "/api/sources", ADMIN, body);
+        assertThat(refused.statusCode()).as(body).isEqualTo(400);
+        assertThat(refused.body()).contains("\"error\":\"invalid_source\"").contains(message);
+    }
+
+    @Test
     void theRepositoriesApiTellsEachRepositorysFreshness() throws Exception {
         GITHUB.createOrg("fresh-api");
         GITHUB.createRepository("fresh-api/one");

@@ -54,6 +54,33 @@ final class StatusData {
                 .param("at", at.atOffset(ZoneOffset.UTC)).param("repositoryId", repositoryId, Types.INTEGER).update();
     }
 
+    /** A sync_logs row with a payload, as the worker writes it. */
+    void logged(long repositoryId, String eventType, String status, String errorCode, String errorMessage,
+            String payload) {
+        jdbc.sql("""
+                INSERT INTO sync_logs (repository_id, event_type, status, error_code, error_message, payload)
+                VALUES (:id, :eventType, :status, :errorCode, :errorMessage, CAST(:payload AS jsonb))""")
+                .param("id", repositoryId).param("eventType", eventType).param("status", status)
+                .param("errorCode", errorCode, Types.VARCHAR).param("errorMessage", errorMessage, Types.VARCHAR)
+                .param("payload", payload).update();
+    }
+
+    /** The counters the worker keeps on the row (V7). */
+    void refCounts(long repositoryId, int rejected, int archived) {
+        jdbc.sql("UPDATE repositories SET rejected_refs = :rejected, archived_refs = :archived WHERE id = :id")
+                .param("id", repositoryId).param("rejected", rejected).param("archived", archived).update();
+    }
+
+    /** A source as control-service stores it, with a mirror mode and branch globs (null: the global setting). */
+    long source(String kind, String name, String mirrorMode, String branchesInclude, String branchesExclude) {
+        return jdbc.sql("""
+                INSERT INTO sources (kind, name, mirror_mode, branches_include, branches_exclude)
+                VALUES (:kind, :name, :mode, CAST(:include AS text[]), CAST(:exclude AS text[])) RETURNING id""")
+                .param("kind", kind).param("name", name).param("mode", mirrorMode, Types.VARCHAR)
+                .param("include", branchesInclude, Types.VARCHAR).param("exclude", branchesExclude, Types.VARCHAR)
+                .query(Long.class).single();
+    }
+
     long count(String sql) {
         return jdbc.sql(sql).query(Long.class).single();
     }

@@ -194,6 +194,78 @@ class StatusPageBrowserIT {
     }
 
     @Test
+    void theRepositoryPageListsTheArchivedTipsAndTheRefsRefusedInTheLatestSync() {
+        long id = data.repository("octo-org/vaulted", "completed");
+        String old = "4b7d9a3c0e1f2a3b4c5d6e7f8091a2b3c4d5e6f7";
+        String next = "9f2c1e0d1c2b3a49586776a5b4c3d2e1f0a9b8c7";
+        String gone = "77a0b41f00112233445566778899aabbccddeeff";
+        data.logged(id, "push_started", "in_progress", null, null, "{}");
+        data.logged(id, "push_completed", "success", null, null, """
+                {"archived": [{"ref": "refs/heads/main", "archive": "refs/heads/forgesync/archive/main/20261202T101500Z",
+                               "oldTip": "%s", "newTip": "%s", "reason": "force-pushed"},
+                              {"ref": "refs/heads/feature/x",
+                               "archive": "refs/heads/forgesync/archive/feature/x/20261202T101500Z",
+                               "oldTip": "%s", "newTip": null, "reason": "deleted"}]}""".formatted(old, next, gone));
+        data.logged(id, "push_completed", "failure", "ref_rejected", "Cannot force-push to this branch",
+                "{\"ref\": \"refs/heads/protected\"}");
+        data.refCounts(id, 1, 2);
+        browser.signIn(READ);
+
+        browser.open("/repositories/" + id);
+
+        List<WebElement> rows = browser.driver().findElements(By.cssSelector("#archived tbody tr"));
+        assertThat(rows).extracting(WebElement::getText).hasSize(2).anySatisfy(row -> assertThat(row)
+                .contains("refs/heads/main", "force-pushed", old.substring(0, 12), next.substring(0, 12),
+                        "refs/heads/forgesync/archive/main/20261202T101500Z"))
+                .anySatisfy(row -> assertThat(row).contains("refs/heads/feature/x", "deleted", gone.substring(0, 12),
+                        "refs/heads/forgesync/archive/feature/x/20261202T101500Z"));
+        assertThat(browser.text("archived-refs")).isEqualTo("2");
+        assertThat(browser.text("rejected-refs")).isEqualTo("1 in the latest sync (partial)");
+        assertThat(browser.text("rejected")).contains("refs/heads/protected", "Cannot force-push to this branch");
+        browser.screenshot("repository-vault");
+
+        browser.open("/repositories/" + completed);
+        assertThat(browser.has(By.id("no-archived"))).isTrue();
+        assertThat(browser.has(By.id("rejected"))).isFalse();
+    }
+
+    @Test
+    void theRepositoryListFiltersOnThePartialState() {
+        long partial = data.repository("octo-org/partially-refused", "completed");
+        data.refCounts(partial, 3, 0);
+        browser.signIn(READ);
+        browser.open("/repositories");
+
+        browser.driver().findElement(By.id("partial")).click();
+        browser.driver().findElement(By.cssSelector("form.filters button")).click();
+
+        assertThat(browser.driver().getCurrentUrl()).contains("partial=true");
+        assertThat(names()).containsExactly("octo-org/partially-refused");
+        assertThat(browser.text("repositories")).contains("partial: 3 refused");
+        browser.open("/repositories?partial=maybe");
+        assertThat(browser.driver().getPageSource()).contains("'partial' must be true or absent.");
+    }
+
+    @Test
+    void theSourcesPageShowsEachSourcesMirrorModeAndRefGlobs() {
+        long strict = data.source("org", "strict-org", "exact", "{main,release/**}", "{**/wip}");
+        long plain = data.source("starred", "octocat", null, null, null);
+        browser.signIn(READ);
+
+        browser.open("/sources");
+
+        WebElement strictRow = browser.driver().findElement(By.cssSelector("#sources tr[data-id='" + strict + "']"));
+        assertThat(strictRow.getText()).contains("org:strict-org", "exact", "include: main, release/**",
+                "exclude: **/wip");
+        assertThat(strictRow.findElement(By.cssSelector("td.tags")).getText())
+                .contains("include: global", "exclude: global");
+        WebElement plainRow = browser.driver().findElement(By.cssSelector("#sources tr[data-id='" + plain + "']"));
+        assertThat(plainRow.findElement(By.cssSelector("td.mode")).getText()).isEqualTo("global");
+        assertThat(plainRow.getText()).contains("starred:octocat", "not yet");
+        browser.screenshot("sources");
+    }
+
+    @Test
     void resyncTurnsTheRepositoryPendingAndARequestReachesKafka() {
         long id = data.repository("octo-org/resync-me", "completed");
         browser.signIn(ADMIN);
