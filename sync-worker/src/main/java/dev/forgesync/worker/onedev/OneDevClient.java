@@ -75,13 +75,20 @@ public class OneDevClient {
         return project(create(leaf(segments), parentId, path, true), path, true);
     }
 
-    /** Renames and re-parents the stored project when it is not where {@code segments} say. */
+    /**
+     * Renames and re-parents the stored project when it is not where {@code segments} say. A project whose
+     * {@code path} (OneDev's {@code parent.path + "/" + name}, onedev-api.md §2.3) is already exactly that is in
+     * place: its parents exist, so no lookup is needed (the common case costs the one project read).
+     */
     private OneDevProject place(long id, ObjectNode stored, List<String> segments) {
+        String path = join(segments);
+        String description = stored.path("description").asString(null);
+        if (path.equals(stored.path("path").asString(null))) {
+            return project(id, path, false, description);
+        }
         Long parentId = ensureParents(segments);
         String name = leaf(segments);
-        String path = join(segments);
         Long storedParent = stored.hasNonNull("parentId") ? stored.get("parentId").longValue() : null;
-        String description = stored.path("description").asString(null);
         if (name.equals(stored.path("name").asString()) && Objects.equals(parentId, storedParent)) {
             return project(id, path, false, description);
         }

@@ -42,7 +42,8 @@ import dev.forgesync.worker.mirror.PushOutcome;
  * alternates each round), each mode with its own cache and OneDev project. Each sync is what a worker's sync does
  * with OneDev: prepare the project over REST, fetch, push, then show GitHub's description and default branch
  * ({@code Destination#present}). Per round: a full mirror into a fresh cache and project, then fast-forward syncs
- * (main and {@code branches} branches each gain a commit) and a no-op sync.
+ * (main and {@code branches} branches each gain a commit) and a no-op sync; one untimed full mirror and no-op per
+ * mode come first (JIT warm-up, OneDev's parent projects).
  *
  * <p>Per sync it measures the wall time, the CPU time of the thread that runs the sync (the worker's share: JGit
  * runs fetch, pack writing and push on the calling thread), the process CPU time (the worker plus the in-process
@@ -80,9 +81,15 @@ public final class VaultBenchmark {
             String full = "full mirror";
             String ff = "fast-forward (main + " + branches + " branches)";
             String noop = "no-op";
+            // Untimed: warms the JIT and creates the OneDev parents (github, github/bench) for both modes alike.
+            for (MirrorMode mode : MirrorMode.values()) {
+                Side warm = new Side(root, github, onedev, destination, mode, "warmup");
+                warm.sync();
+                warm.sync();
+            }
             for (int round = 0; round < rounds; round++) {
-                Side exact = new Side(root, github, onedev, destination, MirrorMode.EXACT, round);
-                Side vault = new Side(root, github, onedev, destination, MirrorMode.VAULT, round);
+                Side exact = new Side(root, github, onedev, destination, MirrorMode.EXACT, "r" + round);
+                Side vault = new Side(root, github, onedev, destination, MirrorMode.VAULT, "r" + round);
                 List<Side> order = round % 2 == 0 ? List.of(exact, vault) : List.of(vault, exact);
                 for (Side s : order) {
                     record(costs, full, s);
@@ -121,12 +128,12 @@ public final class VaultBenchmark {
         private int archived;
 
         Side(Path root, GitHttpServer github, OneDevStandIn onedev, Destination destination, MirrorMode mode,
-             int round) {
+             String round) {
             this.mode = mode;
             this.github = github;
             this.onedev = onedev;
             this.destination = destination;
-            this.repoName = mode.name().toLowerCase(Locale.ROOT) + round;
+            this.repoName = mode.name().toLowerCase(Locale.ROOT) + "-" + round;
             this.mirror = new GitMirror(new GithubProperties(github.baseUri(), null),
                     new MirrorProperties(root.resolve("cache-" + repoName), DataSize.ofGigabytes(10), true,
                             Duration.ofMinutes(5)), HistoryProperties.all(mode));

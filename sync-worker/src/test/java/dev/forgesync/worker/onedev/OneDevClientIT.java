@@ -77,6 +77,20 @@ class OneDevClientIT {
     }
 
     @Test
+    void aStoredProjectAlreadyInPlaceCostsOneReadAndNoParentLookup() {
+        OneDevClient client = client(onedev.baseUri(), TOKEN);
+        OneDevProject created = client.ensureProject(path("octo", "repo"), null);
+        onedev.clearRequests();
+
+        OneDevProject stored = client.ensureProject(path("octo", "repo"), created.id());
+
+        assertThat(stored.id()).isEqualTo(created.id());
+        assertThat(stored.created()).isFalse();
+        assertThat(onedev.requests()).extracting(r -> r.method() + " " + r.path())
+                .containsExactly("GET /~api/projects/" + created.id());
+    }
+
+    @Test
     void aDescriptionTheStoredProjectAlreadyHasCostsNoFurtherRequestAndAChangedOneIsStillWritten() {
         OneDevClient client = client(onedev.baseUri(), TOKEN);
         OneDevProject created = client.ensureProject(path("octo", "repo"), null);
