@@ -242,6 +242,23 @@ class MigrationIT {
     }
 
     @Test
+    void aSourcesMirrorModeIsVaultExactOrNullAndItsLinksGoWithTheSourceOrTheRepository() throws SQLException {
+        assertViolation("23514", "INSERT INTO sources (kind, name, mirror_mode) VALUES ('org', 'm', 'mirror')");
+        execute("INSERT INTO sources (kind, name, mirror_mode, branches_exclude) VALUES ('org', 'v10', 'exact', '{wip/**}')");
+        long source = (Integer) queryRow("SELECT id FROM sources WHERE name = 'v10'").get("id");
+        long kept = insertRepository("octo/linked-kept");
+        long dropped = insertRepository("octo/linked-dropped");
+        execute("INSERT INTO source_repositories (repository_id, source_id) VALUES (" + kept + ", " + source + "), ("
+                + dropped + ", " + source + ")");
+
+        execute("DELETE FROM repositories WHERE id = " + dropped);
+        assertThat(queryRow("SELECT count(*) AS n FROM source_repositories")).containsEntry("n", 1L);
+        execute("DELETE FROM sources WHERE id = " + source);
+        assertThat(queryRow("SELECT count(*) AS n FROM source_repositories")).containsEntry("n", 0L);
+        assertThat(queryRow("SELECT count(*) AS n FROM repositories WHERE id = " + kept)).containsEntry("n", 1L);
+    }
+
+    @Test
     void runsEverySeedSampleQuery() throws SQLException {
         long pending = insertRepository("octo/pending");
         long failed = insertRepository("octo/failed");
