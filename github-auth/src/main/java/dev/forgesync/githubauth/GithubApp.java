@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ public final class GithubApp implements GithubCredentials {
 
     private static final Logger log = LoggerFactory.getLogger(GithubApp.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    static final Duration NOT_INSTALLED_RECHECK = Duration.ofMinutes(10);
 
     private final URI apiUrl;
     private final AppJwt jwt;
@@ -48,6 +50,7 @@ public final class GithubApp implements GithubCredentials {
     private final HttpClient http;
     private final Map<String, Long> installations = new HashMap<>();
     private final Map<Long, InstallationToken> tokens = new HashMap<>();
+    private final Map<String, Instant> notInstalled = new HashMap<>();
 
     GithubApp(URI apiUrl, AppJwt jwt, Duration renewBefore, Duration timeout, Clock clock) {
         this.apiUrl = apiUrl;
@@ -58,30 +61,42 @@ public final class GithubApp implements GithubCredentials {
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout).build();
     }
 
+    /**
+     * The token of the installation on the target's account; where the App is not installed, the token of any of
+     * its installations (it reads public repositories everywhere, with the App's rate limit), or null when the App
+     * has no installation at all.
+     */
     @Override
     public synchronized String token(GithubTarget target) {
-        long installation = installationOf(target);
+        Optional<Long> installation = installationOf(target);
+        return installation.isPresent() ? tokenOf(installation.get(), target.owner()) : anyToken();
+    }
+
+    @Override
+    public synchronized String anyToken() {
+        Optional<Long> any = installations.values().stream().findFirst().or(this::firstListedInstallation);
+        return any.map(id -> tokenOf(id, "installation " + id)).orElse(null);
+    }
+
+    @Override
+    public synchronized boolean refused(GithubTarget target) {
+        Long installation = installations.remove(target.account());
+        if (installation == null) {
+            return false;
+        }
+        tokens.remove(installation);
+        log.info("github app {}: a token of installation {} ({}) was refused; a new one will be made",
+                jwt.appId(), installation, target.owner());
+        return true;
+    }
+
+    private String tokenOf(long installation, String owner) {
         InstallationToken current = tokens.get(installation);
         if (current == null || !clock.instant().isBefore(current.expiresAt().minus(renewBefore))) {
-            current = mint(installation, target);
+            current = mint(installation, owner);
             tokens.put(installation, current);
         }
         return current.value();
-    }
-
-    @Override
-    public String anyToken() {
-        return null;
-    }
-
-    @Override
-    public synchronized void refused(GithubTarget target) {
-        Long installation = installations.remove(target.account());
-        if (installation != null) {
-            tokens.remove(installation);
-            log.info("github app {}: a token of installation {} ({}) was refused; a new one will be made",
-                    jwt.appId(), installation, target.owner());
-        }
     }
 
     @Override
@@ -99,13 +114,32 @@ public final class GithubApp implements GithubCredentials {
         return "GithubCredentials[" + describe() + "]";
     }
 
-    /** The installation of the target's account, looked up once per account. */
-    private long installationOf(GithubTarget target) {
+    /**
+     * The installation of the target's account, looked up once per account; an account without one is asked again
+     * after {@link #NOT_INSTALLED_RECHECK} (the App may be installed meanwhile).
+     */
+    private Optional<Long> installationOf(GithubTarget target) {
         Long known = installations.get(target.account());
         if (known != null) {
-            return known;
+            return Optional.of(known);
         }
-        JsonNode body = call("GET", target.installationPath(), target);
+        Instant checked = notInstalled.get(target.account());
+        if (checked != null && clock.instant().isBefore(checked.plus(NOT_INSTALLED_RECHECK))) {
+            return Optional.empty();
+        }
+        JsonNode body;
+        try {
+            body = call("GET", target.installationPath(), target);
+        } catch (GithubAuthException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            notInstalled.put(target.account(), clock.instant());
+            log.info("github app {} is not installed on {}: requests about it use another installation's token "
+                    + "(public repositories only)", jwt.appId(), target.owner());
+            return Optional.empty();
+        }
+        notInstalled.remove(target.account());
         long id = body.path("id").asLong(0);
         if (id <= 0) {
             throw new GithubAuthException("GitHub answered GET " + target.installationPath()
@@ -113,11 +147,23 @@ public final class GithubApp implements GithubCredentials {
         }
         installations.put(target.account(), id);
         log.info("github app {}: installation {} serves {}", jwt.appId(), id, target.owner());
-        return id;
+        return Optional.of(id);
     }
 
-    private InstallationToken mint(long installation, GithubTarget target) {
-        JsonNode body = call("POST", "/app/installations/" + installation + "/access_tokens", target);
+    /** The first installation {@code GET /app/installations} lists (cached under its account), if any. */
+    private Optional<Long> firstListedInstallation() {
+        JsonNode list = call("GET", "/app/installations", null);
+        if (list.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode first = list.get(0);
+        long id = first.path("id").asLong(0);
+        installations.put(first.path("account").path("login").asString("").toLowerCase(java.util.Locale.ROOT), id);
+        return Optional.of(id);
+    }
+
+    private InstallationToken mint(long installation, String owner) {
+        JsonNode body = call("POST", "/app/installations/" + installation + "/access_tokens", null);
         String value = body.path("token").asString("");
         Instant expiresAt;
         try {
@@ -130,7 +176,7 @@ public final class GithubApp implements GithubCredentials {
             throw new GithubAuthException("GitHub answered no access token for installation " + installation, 201, null);
         }
         log.info("github app {}: new access token for installation {} ({}), expires at {}", jwt.appId(),
-                installation, target.owner(), expiresAt);
+                installation, owner, expiresAt);
         return new InstallationToken(installation, value, expiresAt);
     }
 
@@ -174,7 +220,7 @@ public final class GithubApp implements GithubCredentials {
         } catch (JacksonException e) {
             message = "";
         }
-        String what = status == 404 && path.endsWith("/installation")
+        String what = target != null && status == 404
                 ? "GitHub App " + jwt.appId() + " is not installed on " + target
                 : "GitHub App " + jwt.appId() + " was refused";
         return new GithubAuthException(what + " (" + method + " " + path + " answered " + status

@@ -12,11 +12,17 @@ public interface GithubCredentials {
     /** The token to send for a request about {@code target}, or null to ask anonymously. */
     String token(GithubTarget target);
 
-    /** A token for a request that names no account, or null (an App has no such token: it is per installation). */
+    /**
+     * A token for a request that names no account (or an account the App is not installed on), or null: a GitHub
+     * App answers with any of its installations' tokens, which read public repositories anywhere.
+     */
     String anyToken();
 
-    /** GitHub refused the token of {@code target} (401): forget it, so the next {@link #token} gets a new one. */
-    void refused(GithubTarget target);
+    /**
+     * GitHub refused the token of {@code target} (401): forget it, so the next {@link #token} gets a new one. True
+     * when a new one may be tried (an App's), false when nothing would change (a configured token).
+     */
+    boolean refused(GithubTarget target);
 
     /** True when requests carry a token (from a configured token or an App). */
     boolean authenticates();

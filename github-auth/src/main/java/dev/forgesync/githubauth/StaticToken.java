@@ -22,8 +22,8 @@ final class StaticToken implements GithubCredentials {
     }
 
     @Override
-    public void refused(GithubTarget target) {
-        // A configured token cannot be renewed here: the 401 reaches the caller.
+    public boolean refused(GithubTarget target) {
+        return false;
     }
 
     @Override

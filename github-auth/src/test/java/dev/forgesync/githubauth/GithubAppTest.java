@@ -93,12 +93,29 @@ class GithubAppTest {
     }
 
     @Test
-    void saysWhereTheAppIsNotInstalledWithoutShowingAJwtOrKey() {
+    void readsAnAccountItIsNotInstalledOnWithAnotherInstallationsTokenAndAsksAgainOnlyLater() {
+        GithubCredentials app = app(Duration.ofMinutes(5));
+        assertThat(app.token(GithubTarget.org("acme"))).as("no installation at all: anonymous").isNull();
+        github.installApp(APP_ID, "octocat");
+        String octocat = app.token(GithubTarget.repository("torvalds/linux"));
+        assertThat(octocat).isEqualTo(app.token(GithubTarget.user("octocat")));
+        assertThat(app.token(GithubTarget.org("acme"))).isEqualTo(octocat);
+        assertThat(github.apiRequests()).filteredOn(e -> e.pathAndQuery().equals("/orgs/acme/installation"))
+                .as("the negative answer is cached").hasSize(1);
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                .contains("github app 4242 is not installed on acme: requests about it use another installation's "
+                        + "token (public repositories only)");
+    }
+
+    @Test
+    void saysWhenGithubRefusesTheAppWithoutShowingAJwtOrKey() {
+        github.installApp(APP_ID, "acme");
+        github.registerApp(APP_ID, AppKeys.generate().publicKey());
         GithubCredentials app = app(Duration.ofMinutes(5));
         assertThatThrownBy(() -> app.token(GithubTarget.org("acme"))).isInstanceOf(GithubAuthException.class)
-                .hasMessage("GitHub App 4242 is not installed on acme (GET /orgs/acme/installation answered 404: "
-                        + "Not Found)")
-                .extracting(e -> ((GithubAuthException) e).status()).isEqualTo(404);
+                .hasMessage("GitHub App 4242 was refused (GET /orgs/acme/installation answered 401: "
+                        + "A JSON web token could not be decoded)")
+                .extracting(e -> ((GithubAuthException) e).status()).isEqualTo(401);
     }
 
     @Test
