@@ -29,8 +29,8 @@ public record GithubAuthSettings(URI apiUrl, String token, Path tokenFile, Strin
     }
 
     GithubCredentials credentials(Clock clock) {
-        boolean app = present(appId) || appPrivateKeyFile != null;
-        boolean hasToken = present(token) || tokenFile != null;
+        boolean app = present(appId) || present(appPrivateKeyFile);
+        boolean hasToken = present(token) || present(tokenFile);
         if (app && hasToken) {
             throw new GithubAuthException("configure either a GitHub token (FORGESYNC_GITHUB_TOKEN or "
                     + "FORGESYNC_GITHUB_TOKEN_FILE) or a GitHub App (FORGESYNC_GITHUB_APP_ID and "
@@ -43,7 +43,7 @@ public record GithubAuthSettings(URI apiUrl, String token, Path tokenFile, Strin
     }
 
     private GithubApp app(Clock clock) {
-        if (!present(appId) || appPrivateKeyFile == null) {
+        if (!present(appId) || !present(appPrivateKeyFile)) {
             throw new GithubAuthException("a GitHub App needs both FORGESYNC_GITHUB_APP_ID and "
                     + "FORGESYNC_GITHUB_APP_PRIVATE_KEY_FILE", 0, null);
         }
@@ -56,7 +56,7 @@ public record GithubAuthSettings(URI apiUrl, String token, Path tokenFile, Strin
     }
 
     private String readTokenFile() {
-        if (tokenFile == null) {
+        if (!present(tokenFile)) {
             return null;
         }
         try {
@@ -68,6 +68,11 @@ public record GithubAuthSettings(URI apiUrl, String token, Path tokenFile, Strin
 
     private static boolean present(String value) {
         return value != null && !value.isBlank();
+    }
+
+    /** An empty setting (Compose passes {@code FORGESYNC_..._FILE=} as an empty path) counts as absent. */
+    private static boolean present(Path file) {
+        return file != null && !file.toString().isBlank();
     }
 
     @Override

@@ -144,6 +144,8 @@ class GithubAppTest {
                 .hasMessageContaining("needs both FORGESYNC_GITHUB_APP_ID and FORGESYNC_GITHUB_APP_PRIVATE_KEY_FILE");
         assertThat(settings("ghp_x", null, null).credentials().token(GithubTarget.org("acme"))).isEqualTo("ghp_x");
         assertThat(settings(null, null, null).credentials().authenticates()).isFalse();
+        assertThat(settings("ghp_x", "", Path.of("")).credentials().describe()).as("empty settings from Compose")
+                .isEqualTo("token");
         assertThat(settings("ghp_secret", null, null).toString()).doesNotContain("ghp_secret");
     }
 
