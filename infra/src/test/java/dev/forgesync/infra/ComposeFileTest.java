@@ -223,10 +223,14 @@ class ComposeFileTest {
         assertThat(env).containsEntry("FORGESYNC_ONEDEV_URL", "http://onedev:6610")
                 .containsEntry("FORGESYNC_ONEDEV_TOKEN", "${FORGESYNC_ONEDEV_TOKEN:-}")
                 .containsEntry("FORGESYNC_GITHUB_TOKEN", "${FORGESYNC_GITHUB_TOKEN:-}")
+                .containsEntry("FORGESYNC_GITHUB_APP_ID", "${FORGESYNC_GITHUB_APP_ID:-}")
+                .containsEntry("FORGESYNC_GITHUB_APP_PRIVATE_KEY_FILE", "${FORGESYNC_GITHUB_APP_PRIVATE_KEY_FILE:-}")
                 .containsEntry("SPRING_DATASOURCE_USERNAME", "${FORGESYNC_APP_ROLE:-app_user}")
                 .containsEntry("SPRING_FLYWAY_ENABLED", "false")
                 .containsEntry("SPRING_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
         assertThat(list(worker, "volumes")).containsExactly(env.get("FORGESYNC_MIRROR_CACHE_DIR"));
+        assertThat(list(worker, "secrets")).as("the GitHub App's key, a mounted secret").containsExactly("github-app-key");
+        assertThat(list(services.get("control-service"), "secrets")).containsExactly("github-app-key");
         assertThat(dependsOn(worker)).containsEntry("migrate", "service_completed_successfully")
                 .containsEntry("db-roles", "service_completed_successfully")
                 .containsEntry("kafka-init", "service_completed_successfully")

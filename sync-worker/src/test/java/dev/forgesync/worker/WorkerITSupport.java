@@ -76,7 +76,9 @@ abstract class WorkerITSupport {
         registry.add("spring.datasource.hikari.data-source-properties[socketTimeout]", () -> "3");
         registry.add("spring.datasource.hikari.data-source-properties[options]", () -> "-c statement_timeout=2000");
         TestKafka.springProperties().forEach((k, v) -> registry.add(k, () -> v));
-        registry.add("forgesync.github.base-url", () -> GITHUB.baseUri().toString());
+        // A subclass points the workers elsewhere with forgesync.test.github-base-url (its own dynamic properties are
+        // registered before these, so it cannot override this one directly).
+        registry.add("forgesync.github.base-url", () -> "${forgesync.test.github-base-url:" + GITHUB.baseUri() + "}");
         registry.add("forgesync.onedev.url", () -> ONEDEV.baseUri().toString());
         registry.add("forgesync.onedev.token", () -> ONEDEV_TOKEN);
         registry.add("forgesync.mirror.cache-dir", () -> ROOT.resolve("cache").toString());

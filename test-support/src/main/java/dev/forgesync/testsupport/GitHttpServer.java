@@ -72,6 +72,7 @@ public final class GitHttpServer implements AutoCloseable {
     private final Server server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<List<String>> pushes = new CopyOnWriteArrayList<>();
+    private final ReadAccess readAccess;
     private volatile Duration delay = Duration.ZERO;
     private volatile URI redirectTo;
     private volatile int failStatus;
@@ -82,6 +83,7 @@ public final class GitHttpServer implements AutoCloseable {
         this.password = b.password;
         this.authenticator = b.authenticator;
         this.anonymousRead = b.anonymousRead;
+        this.readAccess = b.readAccess;
         this.locator = b.locator != null ? b.locator : this::locateUnderRoot;
         this.server = new Server(new InetSocketAddress("127.0.0.1", b.port));
         ServletContextHandler context = new ServletContextHandler("/");
@@ -96,6 +98,16 @@ public final class GitHttpServer implements AutoCloseable {
         return new Builder(root);
     }
 
+    /** Whether a git request may reach a repository, past authentication (e.g. GitHub's private repositories). */
+    @FunctionalInterface
+    public interface ReadAccess {
+        /**
+         * 0 to serve the request, else the status to answer: {@code path} is the request's path, {@code password}
+         * the Basic password it carried (null without credentials).
+         */
+        int refusal(String path, String password);
+    }
+
     public static final class Builder {
         private final Path root;
         private String user;
@@ -107,6 +119,7 @@ public final class GitHttpServer implements AutoCloseable {
         private Function<Repository, org.eclipse.jgit.transport.PreReceiveHook> preReceive;
         private Function<Repository, org.eclipse.jgit.transport.PostReceiveHook> postReceive;
         private java.util.function.BiPredicate<String, String> authenticator;
+        private ReadAccess readAccess = (path, password) -> 0;
         private final java.util.LinkedHashMap<String, HttpServlet> extraServlets = new java.util.LinkedHashMap<>();
 
         private Builder(Path root) {
@@ -126,6 +139,12 @@ public final class GitHttpServer implements AutoCloseable {
          */
         public Builder authenticator(java.util.function.BiPredicate<String, String> accepts) {
             this.authenticator = accepts;
+            return this;
+        }
+
+        /** Decides, per repository, who may reach it over git once credentials are checked (default: everyone). */
+        public Builder readAccess(ReadAccess access) {
+            this.readAccess = access;
             return this;
         }
 
@@ -323,6 +342,15 @@ public final class GitHttpServer implements AutoCloseable {
                     res.sendError(HttpServletResponse.SC_UNAUTHORIZED);
                     return;
                 }
+                String[] basic = authenticated == null ? null : basicCredentials(req);
+                int refusal = readAccess.refusal(req.getRequestURI(), basic == null ? null : basic[1]);
+                if (refusal != 0) {
+                    if (refusal == HttpServletResponse.SC_UNAUTHORIZED) {
+                        res.setHeader("WWW-Authenticate", "Basic realm=\"forgesync-test\"");
+                    }
+                    res.sendError(refusal);
+                    return;
+                }
             }
             chain.doFilter(authenticated == null ? req : new AuthenticatedRequest(req, authenticated), res);
         }
@@ -340,8 +368,23 @@ public final class GitHttpServer implements AutoCloseable {
     }
 
     private String authenticate(HttpServletRequest req) {
+        String[] basic = user == null ? null : basicCredentials(req);
+        if (basic == null) {
+            return null;
+        }
+        String name = basic[0];
+        String secret = basic[1];
+        if (authenticator != null) {
+            return authenticator.test(name, secret) ? (name.isBlank() ? "token" : name) : null;
+        }
+        boolean ok = name.equals(user) && secret.equals(password);
+        return ok ? user : null;
+    }
+
+    /** The user name and password of a Basic {@code Authorization} header, or null. */
+    private static String[] basicCredentials(HttpServletRequest req) {
         String header = req.getHeader("Authorization");
-        if (user == null || header == null || !header.toLowerCase(Locale.ROOT).startsWith("basic ")) {
+        if (header == null || !header.toLowerCase(Locale.ROOT).startsWith("basic ")) {
             return null;
         }
         String decoded;
@@ -351,16 +394,7 @@ public final class GitHttpServer implements AutoCloseable {
             return null;
         }
         int colon = decoded.indexOf(':');
-        if (colon < 0) {
-            return null;
-        }
-        String name = decoded.substring(0, colon);
-        String secret = decoded.substring(colon + 1);
-        if (authenticator != null) {
-            return authenticator.test(name, secret) ? (name.isBlank() ? "token" : name) : null;
-        }
-        boolean ok = name.equals(user) && secret.equals(password);
-        return ok ? user : null;
+        return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
     }
 
     private static boolean isGitRequest(HttpServletRequest req) {

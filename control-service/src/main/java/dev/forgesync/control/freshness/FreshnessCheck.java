@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.forgesync.control.github.GithubProperties;
+import dev.forgesync.githubauth.GithubCredentials;
 import dev.forgesync.requests.outbox.Rearm;
 import dev.forgesync.requests.outbox.SyncRequestOutbox;
 import dev.forgesync.requests.publish.PendingPublication;
@@ -34,9 +35,9 @@ class FreshnessCheck {
     private final SyncRequestPublisher publisher;
     private final TransactionTemplate transaction;
 
-    FreshnessCheck(GithubProperties github, FreshnessProperties properties, FreshnessStore store,
+    FreshnessCheck(GithubProperties github, GithubCredentials credentials, FreshnessProperties properties, FreshnessStore store,
                    SyncRequestOutbox outbox, SyncRequestPublisher publisher, TransactionTemplate transaction) {
-        this.advertisement = new RefAdvertisement(github.baseUrl(), github.resolveToken(), properties.timeout());
+        this.advertisement = new RefAdvertisement(github.baseUrl(), credentials, properties.timeout());
         this.store = store;
         this.outbox = outbox;
         this.publisher = publisher;

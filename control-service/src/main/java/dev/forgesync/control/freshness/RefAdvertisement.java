@@ -13,10 +13,15 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.forgesync.githubauth.GithubAuthException;
+import dev.forgesync.githubauth.GithubCredentials;
+import dev.forgesync.githubauth.GithubTarget;
+
 /**
  * Reads a repository's refs the way {@code git ls-remote} does over smart HTTP: one
  * {@code GET <base>/<owner>/<repo>.git/info/refs?service=git-upload-pack} (git's http-protocol documentation), the
- * token as Basic credentials in a header (user {@code x-access-token}), never in the URL. Redirects are not followed.
+ * token (a configured one, or the installation access token of a GitHub App for the repository's owner) as Basic
+ * credentials in a header (user {@code x-access-token}), never in the URL. Redirects are not followed.
  */
 final class RefAdvertisement {
 
@@ -29,14 +34,13 @@ final class RefAdvertisement {
 
     private final HttpClient http;
     private final URI base;
-    private final String authorization;
+    private final GithubCredentials credentials;
     private final Duration timeout;
 
-    RefAdvertisement(URI base, String token, Duration timeout) {
+    RefAdvertisement(URI base, GithubCredentials credentials, Duration timeout) {
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout).build();
         this.base = base;
-        this.authorization = token == null ? null : "Basic " + Base64.getEncoder()
-                .encodeToString(("x-access-token:" + token).getBytes(StandardCharsets.UTF_8));
+        this.credentials = credentials;
         this.timeout = timeout;
     }
 
@@ -45,8 +49,18 @@ final class RefAdvertisement {
                 + ".git/info/refs?service=git-upload-pack");
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET()
                 .header("User-Agent", "git/2.39 forgesync-control");
-        if (authorization != null) {
-            request.header("Authorization", authorization);
+        String token;
+        try {
+            token = credentials.token(GithubTarget.repository(fullName));
+        } catch (GithubAuthException e) {
+            if (e.status() == 401 || e.status() == 403) {
+                return new Result(e.status(), Map.of());
+            }
+            throw new IOException("no GitHub credentials for " + fullName + ": " + e.getMessage());
+        }
+        if (token != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString(("x-access-token:" + token).getBytes(StandardCharsets.UTF_8)));
         }
         HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {

@@ -19,9 +19,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
 
+import dev.forgesync.githubauth.GithubAuthException;
+import dev.forgesync.githubauth.GithubCredentials;
+import dev.forgesync.githubauth.GithubTarget;
+
 /**
  * GitHub's REST API as docs.github.com describes it: the token in an {@code Authorization: Bearer} header (never a
- * URL), {@code Link} pagination at 100 per page, conditional requests with the stored ETag (a 304 is free against the
+ * URL; a configured token, or the installation access token of a GitHub App for the account the path names), {@code Link} pagination at 100 per page, conditional requests with the stored ETag (a 304 is free against the
  * rate limit), the primary and secondary rate limits honoured by {@link RateGate}, and a renamed repository's 301
  * followed on the API host only. Thread-safe.
  */
@@ -38,26 +42,27 @@ public class GithubClient {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final GithubProperties properties;
-    private final String token;
+    private final GithubCredentials credentials;
     private final HttpClient http;
     private final RateGate gate;
     private final EtagCache etags;
 
-    public GithubClient(GithubProperties properties) {
-        this(properties, Clock.systemUTC(), duration -> Thread.sleep(duration.toMillis()));
+    public GithubClient(GithubProperties properties, GithubCredentials credentials) {
+        this(properties, credentials, Clock.systemUTC(), duration -> Thread.sleep(duration.toMillis()));
     }
 
-    GithubClient(GithubProperties properties, Clock clock, RateGate.Pause pause) {
+    GithubClient(GithubProperties properties, GithubCredentials credentials, Clock clock, RateGate.Pause pause) {
         this.properties = properties;
-        this.token = properties.resolveToken();
+        this.credentials = credentials;
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(properties.requestTimeout()).build();
         this.gate = new RateGate(properties.rateLimitReserve(), properties.maxWait(), clock, pause);
         this.etags = new EtagCache(properties.etagEntries());
     }
 
-    public boolean hasToken() {
-        return token != null;
+    /** True when requests carry a token (a configured one or a GitHub App's). */
+    public boolean authenticates() {
+        return credentials.authenticates();
     }
 
     /** Every item of a paginated list ({@code path} relative to the API, e.g. {@code /orgs/acme/repos}). */
@@ -67,7 +72,7 @@ public class GithubClient {
         int notModified = 0;
         String url = url(path + (path.contains("?") ? "&" : "?") + "per_page=100");
         while (url != null) {
-            GithubResponse page = require(get(url), "GET", path);
+            GithubResponse page = require(send("GET", url, target(path), 0), "GET", path);
             pages++;
             notModified += page.notModified() ? 1 : 0;
             page.body().forEach(items::add);
@@ -78,12 +83,12 @@ public class GithubClient {
 
     /** A GET of one resource; non-2xx answers are returned (404, 410, 401...), rate limits are waited out. */
     public GithubResponse get(String pathOrUrl) {
-        return send("GET", url(pathOrUrl), 0);
+        return send("GET", url(pathOrUrl), target(pathOrUrl), 0);
     }
 
     /** A POST without a body (e.g. a redelivery attempt). */
     public GithubResponse post(String path) {
-        return send("POST", url(path), 0);
+        return send("POST", url(path), target(path), 0);
     }
 
     /** The response, or a {@link GithubException} naming the status. */
@@ -96,16 +101,25 @@ public class GithubClient {
         return response;
     }
 
-    private GithubResponse send(String method, String url, int redirects) {
+    /**
+     * One request with its redirects and rate-limit waits; {@code target} (the account the original path names,
+     * kept across a 301) picks the token. A GitHub App's token refused with 401 is replaced once.
+     */
+    private GithubResponse send(String method, String url, GithubTarget target, int redirects) {
+        boolean renewed = false;
         try {
             for (int attempt = 1; ; attempt++) {
                 gate.beforeRequest();
                 EtagCache.Entry cached = "GET".equals(method) ? etags.get(url) : null;
-                HttpResponse<String> response = http.send(request(method, url, cached),
+                HttpResponse<String> response = http.send(request(method, url, token(target), cached),
                         HttpResponse.BodyHandlers.ofString());
                 gate.observe(response.headers());
                 int status = response.statusCode();
                 if (attempt < MAX_ATTEMPTS && gate.waitIfLimited(status, response.headers(), response.body())) {
+                    continue;
+                }
+                if (status == 401 && !renewed && target != null && credentials.refused(target)) {
+                    renewed = true;
                     continue;
                 }
                 if (status == 304 && cached != null) {
@@ -113,7 +127,7 @@ public class GithubClient {
                 }
                 if (status == 301 && "GET".equals(method) && redirects < MAX_REDIRECTS) {
                     return send(method, sameHost(url, response.headers().firstValue("location").orElse(null)),
-                            redirects + 1);
+                            target, redirects + 1);
                 }
                 return read(url, response);
             }
@@ -126,7 +140,30 @@ public class GithubClient {
         }
     }
 
-    private HttpRequest request(String method, String url, EtagCache.Entry cached) {
+    /** The token for a request about {@code target}; a GitHub App that cannot get one is an error naming why. */
+    private String token(GithubTarget target) {
+        try {
+            return target == null ? credentials.anyToken() : credentials.token(target);
+        } catch (GithubAuthException e) {
+            int status = e.status() == 0 ? 0 : 401;
+            throw new GithubException("no GitHub credentials for " + (target == null ? "the request" : target) + ": "
+                    + e.getMessage(), status, e);
+        }
+    }
+
+    private GithubTarget target(String pathOrUrl) {
+        String path = pathOrUrl.startsWith("http://") || pathOrUrl.startsWith("https://")
+                ? relativeToApi(URI.create(pathOrUrl).getRawPath()) : pathOrUrl;
+        return GithubTarget.ofApiPath(path.startsWith("/") ? path : "/" + path).orElse(null);
+    }
+
+    private String relativeToApi(String path) {
+        String apiPath = properties.apiUrl().getRawPath() == null ? "" : properties.apiUrl().getRawPath()
+                .replaceAll("/+$", "");
+        return path.startsWith(apiPath) ? path.substring(apiPath.length()) : path;
+    }
+
+    private HttpRequest request(String method, String url, String token, EtagCache.Entry cached) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(properties.requestTimeout())
                 .header("Accept", "application/vnd.github+json").header("X-GitHub-Api-Version", "2022-11-28")
                 .header("User-Agent", "forgesync-control");

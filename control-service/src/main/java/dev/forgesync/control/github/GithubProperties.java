@@ -1,9 +1,6 @@
 package dev.forgesync.control.github;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -14,6 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import dev.forgesync.githubauth.GithubAuthSettings;
+
 /**
  * How control-service talks to GitHub.
  *
@@ -23,6 +22,12 @@ import org.springframework.validation.annotation.Validated;
  *                        same setting the workers clone from; freshness reads ref advertisements there
  * @param token           {@code FORGESYNC_GITHUB_TOKEN}: a token (never logged or stored; sent in a header only)
  * @param tokenFile       {@code FORGESYNC_GITHUB_TOKEN_FILE}: a file holding the token instead (a mounted secret)
+ * @param appId           {@code FORGESYNC_GITHUB_APP_ID}: authenticate as this GitHub App instead of a token (with
+ *                        the key file; setting both a token and an App stops start-up)
+ * @param appPrivateKeyFile {@code FORGESYNC_GITHUB_APP_PRIVATE_KEY_FILE}: the App's private key as GitHub hands it
+ *                        out (PEM, {@code BEGIN RSA PRIVATE KEY}; PKCS#8 too), a mounted secret
+ * @param appTokenRenewBefore how long before an installation access token expires (GitHub: after one hour) a new one
+ *                        replaces it
  * @param rateLimitReserve requests left unused of the primary budget: at this many remaining, the client waits for
  *                        the reset instead of spending the last ones
  * @param maxWait         the longest the client waits for a reset or a {@code Retry-After}; longer is an error
@@ -36,31 +41,25 @@ public record GithubProperties(
         @NotNull @DefaultValue("https://github.com") URI baseUrl,
         String token,
         Path tokenFile,
+        String appId,
+        Path appPrivateKeyFile,
+        @NotNull @DefaultValue("5m") Duration appTokenRenewBefore,
         @Min(0) @DefaultValue("10") int rateLimitReserve,
         @NotNull @DefaultValue("65m") Duration maxWait,
         @NotNull @DefaultValue("30s") Duration requestTimeout,
         @Min(1) @DefaultValue("20000") int etagEntries) {
 
-    /** The token from {@code token} or else {@code tokenFile} (trimmed), or null when neither is set. */
-    public String resolveToken() {
-        if (token != null && !token.isBlank()) {
-            return token.trim();
-        }
-        if (tokenFile == null) {
-            return null;
-        }
-        try {
-            String read = Files.readString(tokenFile).trim();
-            return read.isEmpty() ? null : read;
-        } catch (IOException e) {
-            throw new UncheckedIOException("forgesync.github.token-file is not readable: " + tokenFile, e);
-        }
+    /** What the credentials are made from (shared with the workers: module github-auth). */
+    public GithubAuthSettings authSettings() {
+        return new GithubAuthSettings(apiUrl, token, tokenFile, appId, appPrivateKeyFile, appTokenRenewBefore,
+                requestTimeout);
     }
 
     @Override
     public String toString() {
         return "GithubProperties[apiUrl=" + apiUrl + ", baseUrl=" + baseUrl + ", token="
-                + (token != null && !token.isBlank() ? "****" : "none") + ", tokenFile=" + tokenFile
+                + (token != null && !token.isBlank() ? "****" : "none") + ", tokenFile=" + tokenFile + ", appId=" + appId
+                + ", appPrivateKeyFile=" + appPrivateKeyFile
                 + ", rateLimitReserve=" + rateLimitReserve + ", maxWait=" + maxWait + "]";
     }
 }

@@ -75,7 +75,7 @@ class Redelivery extends DedicatedLoop {
         if (source.hookId() != null) {
             return List.of(owner + "/hooks/" + source.hookId());
         }
-        if (source.kind() != SourceKind.ORG || !github.hasToken()) {
+        if (source.kind() != SourceKind.ORG || !github.authenticates()) {
             return List.of();
         }
         try {

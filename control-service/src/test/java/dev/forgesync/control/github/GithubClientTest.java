@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.forgesync.testsupport.GitHttpServer;
 import dev.forgesync.testsupport.github.GithubApiServlet;
+import dev.forgesync.githubauth.GithubCredentials;
 import dev.forgesync.testsupport.github.GithubApiStandIn;
 
 /** The client against the GitHub stand-in: pagination, ETags, both rate limits, renames, the token's place. */
@@ -98,13 +99,15 @@ class GithubClientTest {
         client(10).get("/repos/acme/widget");
         assertThat(github.requests()).extracting(GitHttpServer.Request::query)
                 .allSatisfy(q -> assertThat(q == null ? "" : q).doesNotContain(TOKEN));
-        GithubClient wrong = new GithubClient(properties("not-the-token", 10), Clock.systemUTC(), pauses::add);
+        GithubClient wrong = new GithubClient(properties("not-the-token", 10),
+                GithubCredentials.token("not-the-token"), Clock.systemUTC(), pauses::add);
         assertThat(wrong.get("/repos/acme/widget").status()).isEqualTo(401);
         assertThat(properties(TOKEN, 10).toString()).doesNotContain(TOKEN);
     }
 
     private GithubClient client(int reserve) {
-        return new GithubClient(properties(TOKEN, reserve), Clock.systemUTC(), duration -> {
+        return new GithubClient(properties(TOKEN, reserve), GithubCredentials.token(TOKEN), Clock.systemUTC(),
+                duration -> {
             requestsWhenPaused.add(github.apiRequests().size());
             pauses.add(duration);
             Instant until = Instant.now().plus(duration);
@@ -113,7 +116,8 @@ class GithubClientTest {
     }
 
     private GithubProperties properties(String token, int reserve) {
-        return new GithubProperties(github.apiUri(), URI.create(github.baseUri().toString()), token, null, reserve,
+        return new GithubProperties(github.apiUri(), URI.create(github.baseUri().toString()), token, null, null, null,
+                Duration.ofMinutes(5), reserve,
                 Duration.ofMinutes(1), Duration.ofSeconds(10), 1000);
     }
 }

@@ -10,12 +10,11 @@ import java.util.regex.Pattern;
 
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.URIish;
-import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
+import dev.forgesync.githubauth.GithubCredentials;
 import dev.forgesync.worker.config.GitProperties;
 import dev.forgesync.worker.config.GithubProperties;
 import dev.forgesync.worker.config.HistoryProperties;
@@ -35,6 +34,7 @@ public class GitMirror {
     private static final Pattern FULL_NAME = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
 
     private final GithubProperties github;
+    private final GithubCredentials credentials;
     private final MirrorProperties properties;
     private final HistoryProperties history;
     private final MirrorCache cache;
@@ -54,10 +54,17 @@ public class GitMirror {
         this(github, properties, HistoryProperties.all(MirrorMode.EXACT), git);
     }
 
-    @Autowired
+    /** The credentials made from {@code github} itself. */
     public GitMirror(GithubProperties github, MirrorProperties properties, HistoryProperties history, GitProperties git) {
+        this(github, github.credentials(), properties, history, git);
+    }
+
+    @Autowired
+    public GitMirror(GithubProperties github, GithubCredentials credentials, MirrorProperties properties,
+                     HistoryProperties history, GitProperties git) {
         JGitSettings.install(git);
         this.github = github;
+        this.credentials = credentials;
         this.properties = properties;
         this.history = history;
         this.cache = new MirrorCache(properties.cacheDir(), properties.cacheMaxSize().toBytes());
@@ -80,7 +87,8 @@ public class GitMirror {
         URIish source = sourceUri(fullName);
         MirrorCache.Lease lease = cache.use(fullName);
         try {
-            return new MirrorSession(fullName, source, sourceCredentials(), openOrInitBare(lease.dir), lease,
+            return new MirrorSession(fullName, source, new SourceCredentials(credentials, fullName),
+                    openOrInitBare(lease.dir), lease,
                     cache, properties, policies);
         } catch (IOException | RuntimeException e) {
             lease.close();
@@ -110,10 +118,6 @@ public class GitMirror {
         if (uri.getRawUserInfo() != null) {
             throw GitFailure.disallowedRemote("credentials must not be part of a remote URL", null);
         }
-    }
-
-    private CredentialsProvider sourceCredentials() {
-        return github.hasToken() ? new UsernamePasswordCredentialsProvider("x-access-token", github.token()) : null;
     }
 
     static Repository openOrInitBare(Path dir) throws IOException {

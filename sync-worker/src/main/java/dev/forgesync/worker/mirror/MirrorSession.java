@@ -48,7 +48,7 @@ public final class MirrorSession implements AutoCloseable {
 
     private final String fullName;
     private final URIish source;
-    private final CredentialsProvider sourceCredentials;
+    private final SourceCredentials sourceCredentials;
     private final Repository repo;
     private final MirrorCache.Lease lease;
     private final MirrorCache cache;
@@ -57,7 +57,7 @@ public final class MirrorSession implements AutoCloseable {
     private final RefFilter filter;
     private final Map<String, TrackingRefUpdate> fetched = new HashMap<>();
 
-    MirrorSession(String fullName, URIish source, CredentialsProvider sourceCredentials, Repository repo,
+    MirrorSession(String fullName, URIish source, SourceCredentials sourceCredentials, Repository repo,
                   MirrorCache.Lease lease, MirrorCache cache, MirrorProperties properties,
                   List<HistoryProperties> policies) {
         this.vault = policies.stream().anyMatch(HistoryProperties::vault);
@@ -78,8 +78,9 @@ public final class MirrorSession implements AutoCloseable {
      */
     public FetchOutcome fetch() {
         TransferMeter meter = new TransferMeter();
+        CredentialsProvider credentials = sourceCredentials.provider();
         try (Transport transport = Transport.open(repo, source)) {
-            transport.setCredentialsProvider(sourceCredentials);
+            transport.setCredentialsProvider(credentials);
             transport.setTimeout(timeoutSeconds());
             transport.setTagOpt(TagOpt.NO_TAGS);
             transport.setRemoveDeletedRefs(true);

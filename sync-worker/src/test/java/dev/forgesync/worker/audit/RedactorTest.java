@@ -21,6 +21,14 @@ class RedactorTest {
     }
 
     @Test
+    void removesGithubTokensItWasNeverToldAboutSuchAsAnAppsHourlyInstallationTokens() {
+        String clean = redactor.redact("fetch with ghs_16C7e42F292c6912E7710c838347Ae178B4a refused; "
+                + "ghp_abcdefghijklmnopqrstuvwxyz0123456789 and github_pat_11ABCDEFG0123456789_abcdefghijkl");
+        assertThat(clean).doesNotContain("16C7e42F292c6912E7710c838347Ae178B4a", "abcdefghijklmnopqrstuvwxyz0123",
+                "11ABCDEFG0123456789").contains("ghs_****", "ghp_****", "github_pat_****");
+    }
+
+    @Test
     void keepsOrdinaryTextAndCutsVeryLongMessages() {
         assertThat(redactor.redact("GET /~api/projects answered 500: boom")).isEqualTo("GET /~api/projects answered 500: boom");
         assertThat(redactor.redact("x".repeat(10_000))).hasSizeLessThan(4_100);

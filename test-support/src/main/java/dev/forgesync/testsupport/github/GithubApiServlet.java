@@ -25,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.forgesync.testsupport.github.GithubApiStandIn.Caller;
 import dev.forgesync.testsupport.github.GithubApiStandIn.Delivery;
 import dev.forgesync.testsupport.github.GithubApiStandIn.Hook;
 import dev.forgesync.testsupport.github.GithubApiStandIn.Repo;
@@ -70,7 +71,10 @@ public final class GithubApiServlet extends HttpServlet {
     private static final Pattern DELIVERY =
             Pattern.compile("/(?:orgs/[^/]+|repos/[^/]+/[^/]+)/hooks/(\\d+)/deliveries/(\\d+)(/attempts)?");
 
+    private static final Pattern INSTALLATION = Pattern.compile("/(orgs|users)/[^/]+/installation|/repos/[^/]+/[^/]+/installation");
+
     private final GithubApiStandIn github;
+    private final AppRoutes apps;
     private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
     private int limit = 5000;
     private int remaining = 5000;
@@ -81,6 +85,7 @@ public final class GithubApiServlet extends HttpServlet {
 
     GithubApiServlet(GithubApiStandIn github) {
         this.github = github;
+        this.apps = new AppRoutes(github);
     }
 
     synchronized void rateLimit(int limit, int remaining, Instant reset) {
@@ -116,8 +121,9 @@ public final class GithubApiServlet extends HttpServlet {
 
     private synchronized Answer answer(HttpServletRequest req, String path) {
         renewBudgetIfDue();
-        if (!authenticated(req)) {
-            return withRateHeaders(Answer.error(401, "Bad credentials", "https://docs.github.com/rest"));
+        Caller caller = github.caller(req.getHeader("Authorization"));
+        if (caller.refusal() != null) {
+            return withRateHeaders(Answer.error(401, caller.refusal(), "https://docs.github.com/rest"));
         }
         if (secondaryTimes > 0) {
             secondaryTimes--;
@@ -133,7 +139,8 @@ public final class GithubApiServlet extends HttpServlet {
             return withRateHeaders(Answer.error(403, "API rate limit exceeded for user ID 1. If you reach out to "
                     + "GitHub Support for help, please include the request ID.", RATE_LIMIT_DOCS));
         }
-        Answer answer = route(req, path);
+        Answer answer = appRoute(path) ? apps.route(req, path, caller) : caller.appId() != null
+                ? Answer.error(401, "Bad credentials", "https://docs.github.com/rest") : route(req, path, caller);
         String ifNoneMatch = req.getHeader("If-None-Match");
         if (answer.status() == 200 && answer.etag() != null && ifNoneMatch != null
                 && weakEquals(ifNoneMatch, answer.etag())) {
@@ -148,17 +155,6 @@ public final class GithubApiServlet extends HttpServlet {
             remaining = limit;
             reset = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
         }
-    }
-
-    private boolean authenticated(HttpServletRequest req) {
-        String header = req.getHeader("Authorization");
-        if (header == null) {
-            return !github.requiresToken();
-        }
-        String lower = header.toLowerCase(Locale.ROOT);
-        String candidate = lower.startsWith("bearer ") ? header.substring(7).trim()
-                : lower.startsWith("token ") ? header.substring(6).trim() : null;
-        return candidate != null && github.acceptsToken(candidate);
     }
 
     private Answer withRateHeaders(Answer answer) {
@@ -181,20 +177,26 @@ public final class GithubApiServlet extends HttpServlet {
 
     // ---- routes ----
 
-    private Answer route(HttpServletRequest req, String path) {
+    /** Endpoints that take the App's JWT ({@link AppRoutes}). */
+    private static boolean appRoute(String path) {
+        return path.equals("/app") || path.startsWith("/app/") || INSTALLATION.matcher(path).matches();
+    }
+
+    private Answer route(HttpServletRequest req, String path, Caller caller) {
         String method = req.getMethod();
         Matcher m;
         if ("GET".equals(method) && (m = ORG_REPOS.matcher(path)).matches()) {
-            return orgRepos(req, m.group(1));
+            return orgRepos(req, m.group(1), caller);
         } else if ("GET".equals(method) && (m = USER_REPOS.matcher(path)).matches()) {
             return userRepos(req, m.group(1));
         } else if ("GET".equals(method) && (m = STARRED.matcher(path)).matches()) {
-            return starred(req, m.group(1));
+            return starred(req, m.group(1), caller);
         } else if ("GET".equals(method) && (m = REPO_BY_ID.matcher(path)).matches()) {
-            return github.byId(Long.parseLong(m.group(1))).map(r -> Answer.json(200, repo(r).toString()).tagged())
+            return github.byId(Long.parseLong(m.group(1))).filter(caller::sees)
+                    .map(r -> Answer.json(200, repo(r).toString()).tagged())
                     .orElseGet(Answer::notFound);
         } else if ("GET".equals(method) && (m = REPO.matcher(path)).matches()) {
-            return repoByName(req, m.group(1) + "/" + m.group(2));
+            return repoByName(req, m.group(1) + "/" + m.group(2), caller);
         } else if ("GET".equals(method) && (m = HOOKS.matcher(path)).matches()) {
             return hooks(m.group(1));
         } else if ("GET".equals(method) && (m = DELIVERIES.matcher(path)).matches()) {
@@ -205,11 +207,11 @@ public final class GithubApiServlet extends HttpServlet {
         return Answer.notFound();
     }
 
-    private Answer orgRepos(HttpServletRequest req, String org) {
+    private Answer orgRepos(HttpServletRequest req, String org, Caller caller) {
         if (!"Organization".equals(github.accountType(org))) {
             return Answer.notFound();
         }
-        List<Repo> list = new ArrayList<>(github.ownedBy(org));
+        List<Repo> list = new ArrayList<>(github.ownedBy(org).stream().filter(caller::sees).toList());
         list.sort(Comparator.comparing(Repo::createdAt).thenComparing(Repo::id).reversed());
         return page(req, list, this::repo);
     }
@@ -223,15 +225,15 @@ public final class GithubApiServlet extends HttpServlet {
         return page(req, list, this::repo);
     }
 
-    private Answer starred(HttpServletRequest req, String user) {
+    private Answer starred(HttpServletRequest req, String user, Caller caller) {
         if (github.accountType(user) == null) {
             return Answer.notFound();
         }
-        return page(req, github.starredBy(user), this::repo);
+        return page(req, github.starredBy(user).stream().filter(caller::sees).toList(), this::repo);
     }
 
-    private Answer repoByName(HttpServletRequest req, String fullName) {
-        Optional<Repo> repo = github.repository(fullName);
+    private Answer repoByName(HttpServletRequest req, String fullName, Caller caller) {
+        Optional<Repo> repo = github.repository(fullName).filter(caller::sees);
         if (repo.isPresent()) {
             return Answer.json(200, repo(repo.get()).toString()).tagged();
         }

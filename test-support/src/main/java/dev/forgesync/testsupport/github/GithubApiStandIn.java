@@ -73,6 +73,32 @@ public final class GithubApiStandIn implements AutoCloseable {
                            int statusCode, String event, String action, Long repositoryId) {
     }
 
+    /** An installation access token the stand-in issued to a GitHub App (its text shown only by {@link #value()}). */
+    public record AppToken(String value, long installation, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "AppToken[installation=" + installation + ", expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /**
+     * Who a REST request authenticates as: nobody, the configured token, an App (by its JWT) or an installation
+     * (by its access token); {@code refusal} is GitHub's message when the credentials are refused (401).
+     */
+    record Caller(boolean token, Long appId, GithubApps.Installation installation, String refusal) {
+        static final Caller ANONYMOUS = new Caller(false, null, null, null);
+        static final Caller TOKEN = new Caller(true, null, null, null);
+
+        static Caller refused(String message) {
+            return new Caller(false, null, null, message);
+        }
+
+        /** What GitHub shows this caller: public repositories, and private ones its token or installation reaches. */
+        boolean sees(Repo repo) {
+            return !repo.isPrivate() || token || (installation != null && installation.covers(repo));
+        }
+    }
+
     /** A webhook of an organisation ({@code repo == null}) or of a repository. */
     public record Hook(long id, String org, String repo, String url) {
     }
@@ -91,14 +117,16 @@ public final class GithubApiStandIn implements AutoCloseable {
     private final Map<Long, List<Delivery>> deliveries = new ConcurrentHashMap<>();
     private final List<Delivery> redeliveryAttempts = new CopyOnWriteArrayList<>();
     private volatile Consumer<Delivery> onRedelivery = d -> { };
+    private final GithubApps apps = new GithubApps();
 
     private GithubApiStandIn(Path root, String token) {
         this.root = root;
         this.token = token;
         this.api = new GithubApiServlet(this);
         this.server = GitHttpServer.builder(root)
-                .authenticator((user, password) -> token != null && token.equals(password))
+                .authenticator((user, password) -> acceptsGitPassword(password))
                 .anonymousRead(true)
+                .readAccess(this::gitRefusal)
                 .locator(this::locate)
                 .servlet(API_PATH + "/*", api)
                 .start();
@@ -234,6 +262,33 @@ public final class GithubApiStandIn implements AutoCloseable {
         return repos.values().stream().filter(r -> r.fullName().equalsIgnoreCase(fullName)).findFirst();
     }
 
+    // ---- GitHub Apps ----
+
+    /** Registers a GitHub App: JWTs whose {@code iss} is {@code appId} must be signed by {@code publicKey}. */
+    public void registerApp(long appId, java.security.interfaces.RSAPublicKey publicKey) {
+        apps.register(appId, publicKey);
+    }
+
+    /** Installs the App on an account with all its repositories; returns the installation id. */
+    public long installApp(long appId, String account) {
+        return apps.install(appId, account, java.util.Set.of()).id();
+    }
+
+    /** Installs the App on an account with only the named repositories ({@code owner/name}); returns its id. */
+    public long installApp(long appId, String account, String... repositories) {
+        return apps.install(appId, account, java.util.Set.of(repositories)).id();
+    }
+
+    /** How long installation access tokens issued from now on live (GitHub: one hour). */
+    public void appTokenLifetime(java.time.Duration lifetime) {
+        apps.tokenLifetime(lifetime);
+    }
+
+    /** Every installation access token issued so far, in order. */
+    public List<AppToken> issuedAppTokens() {
+        return apps.issued();
+    }
+
     // ---- hooks and deliveries ----
 
     /** Registers a webhook on an organisation ({@code repoFullName == null}) or a repository; returns its id. */
@@ -353,12 +408,54 @@ public final class GithubApiStandIn implements AutoCloseable {
         return again;
     }
 
-    boolean acceptsToken(String candidate) {
-        return token == null || token.equals(candidate);
+    GithubApps apps() {
+        return apps;
     }
 
-    boolean requiresToken() {
-        return token != null;
+    /**
+     * The caller of a REST request from its {@code Authorization} header ({@code Bearer} or {@code token}): the
+     * configured token, an installation access token, or a JWT (three dot-separated parts). Without a configured
+     * token or a registered App, any token is taken (the stand-in then checks nothing, as before Apps existed).
+     */
+    Caller caller(String authorization) {
+        if (authorization == null) {
+            return token == null ? Caller.ANONYMOUS : Caller.refused("Bad credentials");
+        }
+        String lower = authorization.toLowerCase(java.util.Locale.ROOT);
+        String candidate = lower.startsWith("bearer ") ? authorization.substring(7).trim()
+                : lower.startsWith("token ") ? authorization.substring(6).trim() : "";
+        if (candidate.equals(token) || (token == null && !apps.any() && !candidate.isEmpty())) {
+            return Caller.TOKEN;
+        }
+        if (candidate.chars().filter(c -> c == '.').count() == 2) {
+            GithubApps.JwtCheck jwt = apps.check(candidate);
+            return jwt.appId() != null ? new Caller(false, jwt.appId(), null, null) : Caller.refused(jwt.refusal());
+        }
+        return apps.installationOfToken(candidate).map(i -> new Caller(false, null, i, null))
+                .orElseGet(() -> Caller.refused("Bad credentials"));
+    }
+
+    private boolean acceptsGitPassword(String password) {
+        return (token != null && token.equals(password)) || apps.installationOfToken(password).isPresent();
+    }
+
+    /**
+     * A private repository over git: 401 without credentials (GitHub asks for them), 404 to credentials that do not
+     * reach it (GitHub's "Repository not found"), 0 (served) otherwise.
+     */
+    private int gitRefusal(String path, String password) {
+        String name = path.replaceFirst("^/+", "").replaceFirst("/(info/refs|git-upload-pack|git-receive-pack)$", "")
+                .replaceFirst("\\.git$", "");
+        Optional<Repo> repo = repository(name);
+        if (repo.isEmpty() || !repo.get().isPrivate()) {
+            return 0;
+        }
+        if (password == null) {
+            return 401;
+        }
+        boolean reaches = (token != null && token.equals(password))
+                || apps.installationOfToken(password).filter(i -> i.covers(repo.get())).isPresent();
+        return reaches ? 0 : 404;
     }
 
     private Optional<Path> locate(String name) {
