@@ -95,6 +95,17 @@ class SignInIT {
     }
 
     @Test
+    void aUserWhoLeavesTheAdminGroupIsReadOnlyFromTheirNextRequestInTheSameSession() throws Exception {
+        MvcResult admin = perform(get("/repositories/" + repository), PROXY, "X-Forwarded-User", "dave",
+                "X-Forwarded-Groups", "forgesync-admins");
+        assertThat(admin.getResponse().getContentAsString()).contains("Signed in: dave (admin)", "id=\"resync\"");
+
+        MockHttpServletResponse next = perform(get("/repositories/" + repository).session(session(admin)), PROXY,
+                "X-Forwarded-User", "dave", "X-Forwarded-Groups", "staff").getResponse();
+        assertThat(next.getContentAsString()).contains("Signed in: dave (read-only)").doesNotContain("id=\"resync\"");
+    }
+
+    @Test
     void aReadOnlyUserSeesNoButtonsAndTheirPostIsRefused() throws Exception {
         MvcResult page = perform(get("/repositories/" + repository), PROXY, "X-Forwarded-User", "carol",
                 "X-Forwarded-Groups", "staff");
