@@ -54,3 +54,34 @@ SELECT COUNT(*) FROM (SELECT id FROM repositories WHERE sync_status = 'pending'
 \echo '== /api/syncs/statistics (ops API)'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
 SELECT sync_status, COUNT(*), AVG(retry_count) FROM repositories GROUP BY sync_status;
+-- The ops API's statements run as server-side prepared statements (PgJDBC, after 5 runs), whose generic plan
+-- PostgreSQL may keep: these are planned generic on purpose (V9 and one statement per combination of filters).
+SET plan_cache_mode = force_generic_plan;
+\echo '== /api/repositories?q= (ops API, generic plan): the capped count'
+PREPARE name_count(text, int) AS
+SELECT COUNT(*) FROM (SELECT r.id FROM repositories r LEFT JOIN repository_freshness f ON f.repository_id = r.id
+                      WHERE TRUE AND r.github_full_name ILIKE $1 ESCAPE '\' LIMIT $2) AS matching;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE name_count('%repo-0042%', 10001);
+\echo '== /api/repositories?q= (ops API, generic plan): the first page'
+PREPARE name_page(text, int) AS
+SELECT r.id, r.github_full_name, COALESCE(f.state, 'unchecked') FROM repositories r
+LEFT JOIN repository_freshness f ON f.repository_id = r.id
+WHERE TRUE AND r.github_full_name ILIKE $1 ESCAPE '\' ORDER BY r.id LIMIT $2;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE name_page('%repo-0042%', 51);
+\echo '== /api/syncs/activity?owner= (ops API, generic plan): the capped count'
+PREPARE owner_count(text, int) AS
+SELECT COUNT(*) FROM (SELECT sl.id FROM sync_logs sl JOIN repositories r ON sl.repository_id = r.id
+                      WHERE TRUE AND r.github_owner = $1 LIMIT $2) AS matching;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE owner_count('owner-0042', 10001);
+\echo '== /api/syncs/activity?owner= (ops API, generic plan): the first page'
+PREPARE owner_page(text, int) AS
+SELECT sl.id, r.github_full_name, sl.event_type, sl.status, sl.created_at FROM sync_logs sl
+JOIN repositories r ON sl.repository_id = r.id
+WHERE TRUE AND r.github_owner = $1 ORDER BY sl.created_at DESC, sl.id DESC LIMIT $2;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE owner_page('owner-0042', 51);
+\echo '== /api/repositories?status= (ops API, generic plan): the first page'
+PREPARE status_page(text, int) AS
+SELECT r.id, r.github_full_name FROM repositories r LEFT JOIN repository_freshness f ON f.repository_id = r.id
+WHERE TRUE AND r.sync_status = $1 ORDER BY r.id LIMIT $2;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE status_page('failed', 51);
+RESET plan_cache_mode;

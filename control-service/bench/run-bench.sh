@@ -5,6 +5,7 @@
 # list, then EXPLAIN ANALYZE of the pages' heaviest queries. Prints the table; keeps everything in
 # target/status-bench/. The goal is p95 <= 300 ms per endpoint on this machine.
 #   control-service/bench/run-bench.sh [rounds]       (pages: rounds, default 25; API lists: BENCH_API_ROUNDS, 3)
+# The freshness sweep is off: it would ask github.com about 100,000 generated repositories during the run.
 # Environment: BENCH_REGENERATE=1 drops and regenerates the data (otherwise a complete forgesync_bench is reused);
 #              BENCH_CLIENTS (4); BENCH_PORT (18070); BENCH_KAFKA_PORT (19092).
 set -euo pipefail
@@ -51,7 +52,7 @@ FORGESYNC_OPS_ADMIN_TOKEN="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 export FORGESYNC_OPS_ADMIN_TOKEN
 SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$DB" SPRING_DATASOURCE_USERNAME=postgres \
   SPRING_DATASOURCE_PASSWORD='' SPRING_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" SERVER_PORT="$PORT" \
-  MANAGEMENT_SERVER_PORT="$((PORT + 1))" FORGESYNC_WEB_REFRESH=0s \
+  MANAGEMENT_SERVER_PORT="$((PORT + 1))" FORGESYNC_WEB_REFRESH=0s FORGESYNC_FRESHNESS_ENABLED=false \
   java -Xmx512m -jar control-service/target/control-service-0.1.0-SNAPSHOT.jar >"$OUT/control-service.log" 2>&1 &
 APP_PID=$!
 for _ in $(seq 1 240); do

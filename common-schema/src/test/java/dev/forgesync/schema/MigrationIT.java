@@ -232,6 +232,27 @@ class MigrationIT {
     }
 
     @Test
+    void aNameSearchWithALeadingWildcardCanReadTheTrigramIndex() throws SQLException {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("""
+                    INSERT INTO repositories (github_url, github_repo_name, github_owner, github_full_name)
+                    SELECT 'https://github.com/owner-' || g % 100 || '/widget-' || g, 'widget-' || g,
+                           'owner-' || g % 100, 'owner-' || g % 100 || '/widget-' || g
+                    FROM generate_series(1, 20000) g""");
+            st.execute("VACUUM ANALYZE repositories"); // merges GIN's pending list, as autovacuum would
+            st.execute("SET enable_seqscan = off");
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet rs = st.executeQuery(
+                    "EXPLAIN SELECT id FROM repositories WHERE github_full_name ILIKE '%widget-0123%' ESCAPE '\\'")) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            }
+            assertThat(plan.toString()).contains("idx_repositories_full_name_trgm");
+        }
+    }
+
+    @Test
     void deletingARepositoryCascadesToLogsAndUnlinksWebhookEvents() throws SQLException {
         long id = insertRepository("octo/cascade");
         execute("INSERT INTO sync_logs (repository_id, event_type, status) VALUES (" + id + ", 'sync_started', 'in_progress')");

@@ -12,6 +12,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.Test;
 
 import dev.forgesync.requests.SyncRequest;
+import dev.forgesync.requests.outbox.Rearm;
 
 /**
  * The worker in vault mode (the default), end to end through Kafka, PostgreSQL, the GitHub stand-in and the OneDev
@@ -179,10 +180,7 @@ class VaultIT extends WorkerITSupport {
     }
 
     private void rearmAndPublish(long id, SyncRequest request) {
-        jdbc.sql("""
-                UPDATE repositories SET sync_status = 'pending', retry_count = 0, next_retry_at = NULL
-                WHERE id = :id AND sync_status IN ('completed', 'failed', 'permanent_failure')""")
-                .param("id", id).update();
+        rearm.rearm(List.of(id), Rearm.FROM_FINAL);
         publish(request, null);
     }
 

@@ -33,6 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.forgesync.requests.SyncRequest;
 import dev.forgesync.requests.SyncRequestCodec;
+import dev.forgesync.requests.outbox.Rearm;
 import dev.forgesync.schema.Topics;
 import dev.forgesync.testsupport.GitHttpServer;
 import dev.forgesync.testsupport.TcpForwarder;
@@ -66,6 +67,8 @@ abstract class WorkerITSupport {
     private static KafkaProducer<String, byte[]> producer;
 
     final JdbcClient jdbc = JdbcClient.create(TestDatabase.perRun().dataSource());
+    /** The contract's re-arm, the statement ingest-service and control-service use. */
+    final Rearm rearm = new Rearm(jdbc);
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -116,10 +119,7 @@ abstract class WorkerITSupport {
 
     /** Re-arms the row as ingest-service does on a new event, then publishes the request. */
     SyncRequest requestSync(long repositoryId, String fullName) {
-        jdbc.sql("""
-                UPDATE repositories SET sync_status = 'pending', retry_count = 0, next_retry_at = NULL
-                WHERE id = :id AND sync_status IN ('completed', 'failed', 'permanent_failure')""")
-                .param("id", repositoryId).update();
+        rearm.rearm(List.of(repositoryId), Rearm.FROM_FINAL);
         SyncRequest request = SyncRequest.of(repositoryId, fullName, "push", null, Instant.now());
         publish(request, null);
         return request;

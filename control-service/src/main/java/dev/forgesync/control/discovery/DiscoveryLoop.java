@@ -4,28 +4,26 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 
 import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 
 import dev.forgesync.control.sources.NewSource;
 import dev.forgesync.control.sources.SourceStore;
+import dev.forgesync.requests.relay.DedicatedLoop;
 
 /**
  * Seeds {@code FORGESYNC_SOURCES} at start-up and runs a discovery pass every interval, under a PostgreSQL advisory
- * lock so one control-service instance runs a pass at a time (the others skip it).
+ * lock so one control-service instance runs a pass at a time (the others skip it). A thread of its own: a pass may
+ * wait out GitHub's rate limit without holding up other scheduled work.
  */
 @Component
-class DiscoveryLoop implements SmartLifecycle {
+class DiscoveryLoop extends DedicatedLoop {
 
     /** The advisory lock's key, shared by every control-service instance ("fsdiscov" as ASCII). */
     static final long LOCK_KEY = 0x6673646973636f76L;
@@ -36,12 +34,11 @@ class DiscoveryLoop implements SmartLifecycle {
     private final SourceStore sources;
     private final DiscoveryPass pass;
     private final DataSource dataSource;
-    private volatile ThreadPoolTaskScheduler scheduler;
-    private volatile ScheduledFuture<?> task;
     private volatile boolean seeded;
 
     DiscoveryLoop(DiscoveryProperties properties, DiscoveryProperties.Seeds seeds, SourceStore sources,
                   DiscoveryPass pass, DataSource dataSource) {
+        super("discovery", properties.initialDelay(), properties.interval());
         this.properties = properties;
         this.seeds = seeds;
         this.sources = sources;
@@ -87,42 +84,17 @@ class DiscoveryLoop implements SmartLifecycle {
     }
 
     @Override
+    protected void run() {
+        runOnce();
+    }
+
+    /** Seeds always; passes run only when discovery is enabled. */
+    @Override
     public void start() {
         seed();
         if (properties.enabled()) {
-            // A thread of its own: a pass may wait out GitHub's rate limit without holding up other scheduled work.
-            scheduler = new ThreadPoolTaskScheduler();
-            scheduler.setThreadNamePrefix("discovery-");
-            scheduler.initialize();
-            task = scheduler.scheduleWithFixedDelay(this::runSafely, Instant.now().plus(properties.initialDelay()),
-                    properties.interval());
+            super.start();
         }
-    }
-
-    private void runSafely() {
-        try {
-            runOnce();
-        } catch (RuntimeException e) {
-            log.error("discovery pass failed", e);
-        }
-    }
-
-    @Override
-    public void stop() {
-        ScheduledFuture<?> t = task;
-        if (t != null) {
-            t.cancel(false);
-        }
-        task = null;
-        if (scheduler != null) {
-            scheduler.shutdown();
-            scheduler = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return task != null;
     }
 
     private static boolean advisory(Connection connection, String sql) throws SQLException {

@@ -1,8 +1,10 @@
 package dev.forgesync.control.ops;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -28,16 +30,33 @@ final class OpsAuthFilter extends OncePerRequestFilter {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final OpsTokens tokens;
+    private final SignInThrottle throttle;
 
-    OpsAuthFilter(OpsTokens tokens) {
+    OpsAuthFilter(OpsTokens tokens, SignInThrottle throttle) {
         this.tokens = tokens;
+        this.throttle = throttle;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        OpsTokens.Access access = tokens.accessOf(request.getHeader(HttpHeaders.AUTHORIZATION));
+        String address = request.getRemoteAddr();
+        Optional<Duration> refused = throttle.refusedFor(address);
+        if (refused.isPresent()) {
+            long seconds = SignInThrottle.retryAfterSeconds(refused.get());
+            log.warn("ops API {} {} from {}: refused 429 (too many wrong tokens)", request.getMethod(),
+                    request.getRequestURI(), address);
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+            refuse(response, HttpStatus.TOO_MANY_REQUESTS, "too_many_failures",
+                    "too many wrong tokens from this address; try again in " + seconds + " s");
+            return;
+        }
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        OpsTokens.Access access = tokens.accessOf(authorization);
         if (access == OpsTokens.Access.NONE) {
+            if (authorization != null) {
+                throttle.failed(address);
+            }
             log.warn("ops API {} {} from {}: refused 401", request.getMethod(), request.getRequestURI(),
                     request.getRemoteAddr());
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"forgesync-ops\"");

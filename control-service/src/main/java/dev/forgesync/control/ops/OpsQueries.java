@@ -32,29 +32,28 @@ import dev.forgesync.schema.SyncStatus;
 @Component
 class OpsQueries {
 
-    private static final String OWNER_FILTER = "(CAST(:owner AS text) IS NULL OR r.github_owner = :owner)";
+    private static final String BY_OWNER = "r.github_owner = :owner";
 
     private static final String PENDING = """
             SELECT q.id, q.github_full_name, r.github_owner, q.sync_status, q.retry_count, q.created_at,
                    r.updated_at, q.error_message
             FROM (%s) q JOIN repositories r ON r.id = q.id
-            WHERE %s
-              AND (CAST(:afterAt AS timestamptz) IS NULL OR (q.created_at, q.id) > (:afterAt, :afterId))
-            ORDER BY q.created_at ASC, q.id""".formatted(SeedQueries.PENDING_SYNCS, OWNER_FILTER);
+            WHERE TRUE""".formatted(SeedQueries.PENDING_SYNCS);
+    private static final String PENDING_ORDER = "q.created_at ASC, q.id";
 
     private static final String FAILED_READY = """
             SELECT q.id, q.github_full_name, q.retry_count, r.max_retries, q.next_retry_at, TRUE AS due_now,
                    q.error_message
             FROM (%s) q JOIN repositories r ON r.id = q.id
-            WHERE %s
-            ORDER BY q.next_retry_at ASC, q.id""".formatted(SeedQueries.FAILED_READY_FOR_RETRY, OWNER_FILTER);
+            WHERE TRUE""".formatted(SeedQueries.FAILED_READY_FOR_RETRY);
+    private static final String FAILED_READY_ORDER = "q.next_retry_at ASC, q.id";
 
     private static final String FAILED_ALL = """
             SELECT r.id, r.github_full_name, r.retry_count, r.max_retries, r.next_retry_at,
                    r.next_retry_at <= NOW() AS due_now, r.error_message
             FROM repositories r
-            WHERE r.sync_status = 'failed' AND %s
-            ORDER BY r.next_retry_at ASC NULLS LAST, r.id""".formatted(OWNER_FILTER);
+            WHERE r.sync_status = 'failed'""";
+    private static final String FAILED_ALL_ORDER = "r.next_retry_at ASC NULLS LAST, r.id";
 
     /** The seed's query without its LIMIT 50: the page replaces it; the filters narrow it. */
     private static final String ACTIVITY = """
@@ -62,23 +61,14 @@ class OpsQueries {
                    sl.bytes_transferred, sl.error_code, sl.error_message, sl.created_at
             FROM sync_logs sl
             JOIN repositories r ON sl.repository_id = r.id
-            WHERE (CAST(:repositoryId AS bigint) IS NULL OR sl.repository_id = :repositoryId)
-              AND %s
-              AND (CAST(:eventType AS text) IS NULL OR sl.event_type = :eventType)
-              AND (CAST(:status AS text) IS NULL OR sl.status = :status)
-              AND (CAST(:since AS timestamptz) IS NULL OR sl.created_at >= :since)
-              AND (CAST(:until AS timestamptz) IS NULL OR sl.created_at < :until)
-              AND (CAST(:afterAt AS timestamptz) IS NULL OR (sl.created_at, sl.id) < (:afterAt, :afterId))
-            ORDER BY sl.created_at DESC, sl.id DESC""".formatted(OWNER_FILTER);
+            WHERE TRUE""";
+    private static final String ACTIVITY_ORDER = "sl.created_at DESC, sl.id DESC";
 
     private static final String UNPROCESSED = """
             SELECT q.id, q.event_type, we.delivery_id, q.received_at, q.repo_name, we.repository_id
             FROM (%s) q JOIN webhook_events we ON we.id = q.id
-            WHERE (CAST(:eventType AS text) IS NULL OR q.event_type = :eventType)
-              AND (CAST(:since AS timestamptz) IS NULL OR q.received_at >= :since)
-              AND (CAST(:until AS timestamptz) IS NULL OR q.received_at < :until)
-              AND (CAST(:afterAt AS timestamptz) IS NULL OR (q.received_at, q.id) > (:afterAt, :afterId))
-            ORDER BY q.received_at ASC, q.id""".formatted(SeedQueries.UNPROCESSED_WEBHOOKS);
+            WHERE TRUE""".formatted(SeedQueries.UNPROCESSED_WEBHOOKS);
+    private static final String UNPROCESSED_ORDER = "q.received_at ASC, q.id";
 
     private static final String STATISTICS = "SELECT * FROM (" + SeedQueries.SYNC_STATISTICS + ") q";
 
@@ -89,12 +79,7 @@ class OpsQueries {
                    COALESCE(f.state, 'unchecked') AS freshness, f.checked_at AS freshness_checked_at
             FROM repositories r
             LEFT JOIN repository_freshness f ON f.repository_id = r.id
-            WHERE (CAST(:status AS text) IS NULL OR r.sync_status = :status)
-              AND (CAST(:partial AS boolean) IS NULL OR (r.rejected_refs > 0) = :partial)
-              AND %s
-              AND (CAST(:pattern AS text) IS NULL OR r.github_full_name ILIKE :pattern ESCAPE '\\')
-              AND (CAST(:afterId AS bigint) IS NULL OR r.id > :afterId)
-            ORDER BY r.id""".formatted(OWNER_FILTER);
+            WHERE TRUE""";
 
     private final JdbcClient jdbc;
 
@@ -103,13 +88,15 @@ class OpsQueries {
     }
 
     Page<PendingSync> pending(String owner, Cursor after, PageRequest page) {
-        return new PagedQuery().text("owner", owner).after(after)
-                .run(jdbc, PENDING, mapper(PendingSync.class), page, p -> Cursor.of(p.createdAt(), p.id()));
+        return new PagedQuery().text("owner", owner, BY_OWNER)
+                .after(after, "(q.created_at, q.id) > (:afterAt, :afterId)")
+                .run(jdbc, PENDING, PENDING_ORDER, mapper(PendingSync.class), page,
+                        p -> Cursor.of(p.createdAt(), p.id()));
     }
 
     Page<FailedSync> failed(boolean all, String owner, PageRequest page) {
-        return new PagedQuery().text("owner", owner)
-                .run(jdbc, all ? FAILED_ALL : FAILED_READY, mapper(FailedSync.class), page);
+        return new PagedQuery().text("owner", owner, BY_OWNER).run(jdbc, all ? FAILED_ALL : FAILED_READY,
+                all ? FAILED_ALL_ORDER : FAILED_READY_ORDER, mapper(FailedSync.class), page);
     }
 
     Statistics statistics() {
@@ -124,31 +111,32 @@ class OpsQueries {
 
     Page<Activity> activity(Long repositoryId, String owner, String eventType, String status, OffsetDateTime since,
             OffsetDateTime until, Cursor after, PageRequest page) {
-        return new PagedQuery().id("repositoryId", repositoryId).text("owner", owner).text("eventType", eventType)
-                .text("status", status).time("since", since).time("until", until).after(after)
-                .run(jdbc, ACTIVITY, mapper(Activity.class), page, a -> Cursor.of(a.createdAt(), a.id()));
+        return new PagedQuery().id("repositoryId", repositoryId, "sl.repository_id = :repositoryId")
+                .text("owner", owner, BY_OWNER).text("eventType", eventType, "sl.event_type = :eventType")
+                .text("status", status, "sl.status = :status").time("since", since, "sl.created_at >= :since")
+                .time("until", until, "sl.created_at < :until")
+                .after(after, "(sl.created_at, sl.id) < (:afterAt, :afterId)")
+                .run(jdbc, ACTIVITY, ACTIVITY_ORDER, mapper(Activity.class), page,
+                        a -> Cursor.of(a.createdAt(), a.id()));
     }
 
     Page<UnprocessedWebhook> unprocessed(String eventType, OffsetDateTime since, OffsetDateTime until, Cursor after,
             PageRequest page) {
-        return new PagedQuery().text("eventType", eventType).time("since", since).time("until", until).after(after)
-                .run(jdbc, UNPROCESSED, mapper(UnprocessedWebhook.class), page,
+        return new PagedQuery().text("eventType", eventType, "q.event_type = :eventType")
+                .time("since", since, "q.received_at >= :since").time("until", until, "q.received_at < :until")
+                .after(after, "(q.received_at, q.id) > (:afterAt, :afterId)")
+                .run(jdbc, UNPROCESSED, UNPROCESSED_ORDER, mapper(UnprocessedWebhook.class), page,
                         w -> Cursor.of(w.receivedAt(), w.id()));
     }
 
     /** {@code partial}: only repositories whose latest sync had refs refused (true), or none refused (false). */
     Page<RepositorySummary> repositories(String status, String owner, String q, Boolean partial, Cursor after,
             PageRequest page) {
-        return new PagedQuery().text("status", status).text("owner", owner).text("pattern", containsPattern(q))
-                .flag("partial", partial).after(after)
-                .run(jdbc, REPOSITORIES, mapper(RepositorySummary.class), page, r -> Cursor.of(r.id()));
-    }
-
-    private static String containsPattern(String q) {
-        if (q == null) {
-            return null;
-        }
-        return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return new PagedQuery().text("status", status, "r.sync_status = :status").text("owner", owner, BY_OWNER)
+                .text(NameSearch.PARAMETER, q == null ? null : NameSearch.pattern(q), NameSearch.CONDITION)
+                .flag("partial", partial, "(r.rejected_refs > 0) = :partial")
+                .after(after, "r.id > :afterId")
+                .run(jdbc, REPOSITORIES, "r.id", mapper(RepositorySummary.class), page, r -> Cursor.of(r.id()));
     }
 
     static <T> DataClassRowMapper<T> mapper(Class<T> type) {

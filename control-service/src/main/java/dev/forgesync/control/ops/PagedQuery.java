@@ -2,6 +2,7 @@ package dev.forgesync.control.ops;
 
 import java.sql.Types;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -11,60 +12,78 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * A filtered, ordered SELECT run twice: once counted up to a limit, once for the requested page (one row more than
- * the page, to know whether another follows). Filters are named parameters that may be null
- * ({@code CAST(:p AS type) IS NULL OR ...}), so each query is one fixed text. Cursor parameters (keyset paging) narrow
- * the page query only: the count is always of every match of the filters.
+ * the page, to know whether another follows). Each filter given a value adds its condition to the statement; one
+ * given null adds nothing. So every combination of filters is a statement of its own, whose plan (also the generic
+ * plan PostgreSQL settles on for a prepared statement after five runs) can use the indexes of the filters present: a
+ * catch-all {@code (CAST(:p AS text) IS NULL OR col = :p)} statement shared by all combinations had a generic plan
+ * that read every row (docs/benchmarks.md, "Status page at scale"). The keyset cursor narrows the page query only:
+ * the count is always of every match of the filters.
  */
 final class PagedQuery {
 
     private final MapSqlParameterSource params = new MapSqlParameterSource();
+    private final List<String> conditions = new ArrayList<>();
     private final MapSqlParameterSource cursor = new MapSqlParameterSource();
+    private String cursorCondition;
 
-    PagedQuery text(String name, String value) {
-        params.addValue(name, value, Types.VARCHAR);
-        return this;
+    /** {@code condition} (naming {@code :name}) when {@code value} is not null. */
+    PagedQuery text(String name, String value, String condition) {
+        return filter(name, value, Types.VARCHAR, condition);
     }
 
-    PagedQuery time(String name, OffsetDateTime value) {
-        params.addValue(name, value, Types.TIMESTAMP_WITH_TIMEZONE);
-        return this;
+    PagedQuery time(String name, OffsetDateTime value, String condition) {
+        return filter(name, value, Types.TIMESTAMP_WITH_TIMEZONE, condition);
     }
 
-    PagedQuery id(String name, Long value) {
+    PagedQuery id(String name, Long value, String condition) {
+        return filter(name, value, Types.BIGINT, condition);
+    }
+
+    PagedQuery flag(String name, Boolean value, String condition) {
+        return filter(name, value, Types.BOOLEAN, condition);
+    }
+
+    /** A parameter the SELECT itself names (no condition of its own). */
+    PagedQuery bind(String name, long value) {
         params.addValue(name, value, Types.BIGINT);
         return this;
     }
 
-    PagedQuery flag(String name, Boolean value) {
-        params.addValue(name, value, Types.BOOLEAN);
+    /** Keyset position {@code (:afterAt, :afterId)} in {@code condition}, for the page only; null: the beginning. */
+    PagedQuery after(OpsParams.Cursor after, String condition) {
+        if (after != null) {
+            cursor.addValue("afterAt", after.at(), Types.TIMESTAMP_WITH_TIMEZONE);
+            cursor.addValue("afterId", after.id(), Types.BIGINT);
+            cursorCondition = condition;
+        }
         return this;
     }
 
-    PagedQuery bool(String name, boolean value) {
-        params.addValue(name, value, Types.BOOLEAN);
+    private PagedQuery filter(String name, Object value, int sqlType, String condition) {
+        if (value != null) {
+            params.addValue(name, value, sqlType);
+            conditions.add(condition);
+        }
         return this;
     }
 
-    /** Keyset position {@code (afterAt, afterId)}: both null when the list starts at its beginning. */
-    PagedQuery after(OpsParams.Cursor after) {
-        cursor.addValue("afterAt", after == null ? null : after.at(), Types.TIMESTAMP_WITH_TIMEZONE);
-        cursor.addValue("afterId", after == null ? null : after.id(), Types.BIGINT);
-        return this;
-    }
-
-    <T> Page<T> run(JdbcClient jdbc, String orderedSelect, RowMapper<T> mapper, OpsParams.PageRequest page) {
-        return run(jdbc, orderedSelect, mapper, page, null);
+    /** {@code select} ends in its WHERE clause (at least {@code WHERE TRUE}); {@code order} is its ORDER BY list. */
+    <T> Page<T> run(JdbcClient jdbc, String select, String order, RowMapper<T> mapper, OpsParams.PageRequest page) {
+        return run(jdbc, select, order, mapper, page, null);
     }
 
     /** {@code cursorOf}: the {@code after} value of a row, or null when the list has no keyset order. */
-    <T> Page<T> run(JdbcClient jdbc, String orderedSelect, RowMapper<T> mapper, OpsParams.PageRequest page,
+    <T> Page<T> run(JdbcClient jdbc, String select, String order, RowMapper<T> mapper, OpsParams.PageRequest page,
             Function<T, String> cursorOf) {
-        long counted = jdbc.sql("SELECT COUNT(*) FROM (" + orderedSelect + "\nLIMIT :countLimit) AS matching")
-                .paramSource(with(withoutCursor()).addValue("countLimit", page.countLimit() + 1L))
+        String filtered = select + and(conditions);
+        long counted = jdbc.sql("SELECT COUNT(*) FROM (" + filtered + "\nLIMIT :countLimit) AS matching")
+                .paramSource(with(new MapSqlParameterSource()).addValue("countLimit", page.countLimit() + 1L))
                 .query(Long.class).single();
         MapSqlParameterSource paged = with(cursor).addValue("limit", page.size() + 1)
                 .addValue("offset", page.offset());
-        List<T> rows = jdbc.sql(orderedSelect + "\nLIMIT :limit OFFSET :offset").paramSource(paged).query(mapper).list();
+        String pageSql = filtered + (cursorCondition == null ? "" : and(List.of(cursorCondition)))
+                + "\nORDER BY " + order + "\nLIMIT :limit OFFSET :offset";
+        List<T> rows = jdbc.sql(pageSql).paramSource(paged).query(mapper).list();
         boolean hasMore = rows.size() > page.size();
         List<T> items = hasMore ? rows.subList(0, page.size()) : rows;
         boolean capped = counted > page.countLimit();
@@ -73,12 +92,10 @@ final class PagedQuery {
                 hasMore, next);
     }
 
-    private MapSqlParameterSource withoutCursor() {
-        MapSqlParameterSource none = new MapSqlParameterSource();
-        for (String name : cursor.getParameterNames()) {
-            none.addValue(name, null, cursor.getSqlType(name));
-        }
-        return none;
+    private static String and(List<String> conditions) {
+        StringBuilder sql = new StringBuilder();
+        conditions.forEach(condition -> sql.append("\n  AND ").append(condition));
+        return sql.toString();
     }
 
     private MapSqlParameterSource with(MapSqlParameterSource extra) {

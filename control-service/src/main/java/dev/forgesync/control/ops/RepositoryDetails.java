@@ -35,8 +35,7 @@ class RepositoryDetails {
     private static final String HISTORY = """
             SELECT id, event_type, status, error_code, error_message, duration_seconds, bytes_transferred,
                    payload::text AS payload, created_at
-            FROM sync_logs WHERE repository_id = CAST(:repositoryId AS bigint)
-            ORDER BY created_at DESC, id DESC""";
+            FROM sync_logs WHERE repository_id = :repositoryId""";
 
     private static final String WEBHOOKS = """
             SELECT id, event_type, delivery_id, processed, processing_error, received_at, processed_at
@@ -57,8 +56,8 @@ class RepositoryDetails {
         if (row.isEmpty()) {
             return Optional.empty();
         }
-        Page<HistoryEntry> history = new PagedQuery().id("repositoryId", id)
-                .run(jdbc, HISTORY, RepositoryDetails::history, historyPage);
+        Page<HistoryEntry> history = new PagedQuery().bind("repositoryId", id)
+                .run(jdbc, HISTORY, "created_at DESC, id DESC", RepositoryDetails::history, historyPage);
         List<WebhookEntry> webhooks = jdbc.sql(WEBHOOKS).param("id", id).param("limit", RECENT_WEBHOOKS)
                 .query(OpsQueries.mapper(WebhookEntry.class)).list();
         return Optional.of(new RepositoryDetail(row.get(), history, webhooks, refs.rejected(id),

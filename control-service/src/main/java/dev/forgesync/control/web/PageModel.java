@@ -2,6 +2,7 @@ package dev.forgesync.control.web;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.authentication.preauth.PreAuthenticatedAuthenticationToken;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 
@@ -25,8 +26,14 @@ class PageModel {
     @ModelAttribute("who")
     String who() {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
-        return auth == null || !auth.isAuthenticated() || !(auth.getPrincipal() instanceof TokenSignIn.Operator op)
-                ? null : op.label();
+        if (auth == null || !auth.isAuthenticated()) {
+            return null;
+        }
+        if (auth.getPrincipal() instanceof TokenSignIn.Operator op) {
+            return op.label();
+        }
+        return auth instanceof PreAuthenticatedAuthenticationToken
+                ? auth.getName() + (admin() ? " (admin)" : " (read-only)") : null;
     }
 
     @ModelAttribute("refreshSeconds")

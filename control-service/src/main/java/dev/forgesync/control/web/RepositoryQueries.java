@@ -8,6 +8,7 @@ import org.springframework.jdbc.core.DataClassRowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import dev.forgesync.control.ops.NameSearch;
 import dev.forgesync.control.web.RepositoryPages.Failure;
 import dev.forgesync.control.web.RepositoryPages.Listed;
 import dev.forgesync.control.web.RepositoryPages.Repository;
@@ -31,7 +32,7 @@ class RepositoryQueries {
     private static final String BY_STATUS = "\n  AND r.sync_status = :status";
     /** Partial: the latest sync had refs refused (idx_repositories_partial). */
     private static final String PARTIAL = "\n  AND r.rejected_refs > 0";
-    private static final String BY_NAME = "\n  AND r.github_full_name ILIKE :pattern ESCAPE '\\'";
+    private static final String BY_NAME = "\n  AND " + NameSearch.CONDITION;
     private static final String AFTER = """
 
               AND (r.github_full_name, r.id) > (SELECT a.github_full_name, a.id FROM repositories a WHERE a.id = :after)""";
@@ -95,7 +96,7 @@ class RepositoryQueries {
         }
         if (name != null) {
             sql.append(BY_NAME);
-            params.add(new Object[] {"pattern", containsPattern(name)});
+            params.add(new Object[] {NameSearch.PARAMETER, NameSearch.pattern(name)});
         }
         if (after != null) {
             sql.append(AFTER);
@@ -129,10 +130,6 @@ class RepositoryQueries {
             statement = statement.param("before", before);
         }
         return Slice.of(statement.query(mapper(Failure.class)).list(), size, Failure::id);
-    }
-
-    static String containsPattern(String text) {
-        return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     }
 
     private static <T> DataClassRowMapper<T> mapper(Class<T> type) {

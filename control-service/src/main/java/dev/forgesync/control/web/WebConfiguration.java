@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(WebProperties.class)
+@EnableConfigurationProperties({WebProperties.class, ProxySignInProperties.class})
 class WebConfiguration {
 
     /** One Kafka admin client for the overview's consumer lag, with timeouts no longer than the page waits. */

@@ -29,7 +29,8 @@ public class Rearm {
 
     private final JdbcClient jdbc;
 
-    Rearm(JdbcClient jdbc) {
+    /** Public for callers outside a Spring context (the workers' tests re-arm as ingest does). */
+    public Rearm(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 

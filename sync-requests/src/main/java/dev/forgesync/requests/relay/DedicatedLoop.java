@@ -19,11 +19,19 @@ public abstract class DedicatedLoop implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(DedicatedLoop.class);
 
     private final String threadName;
+    private final Duration initialDelay;
     private final Duration delay;
     private volatile ScheduledExecutorService executor;
 
+    /** The first run after {@code delay}, then every {@code delay}. */
     protected DedicatedLoop(String threadName, Duration delay) {
+        this(threadName, delay, delay);
+    }
+
+    /** The first run after {@code initialDelay}, then every {@code delay}. */
+    protected DedicatedLoop(String threadName, Duration initialDelay, Duration delay) {
         this.threadName = threadName;
+        this.initialDelay = initialDelay;
         this.delay = delay;
     }
 
@@ -37,7 +45,8 @@ public abstract class DedicatedLoop implements SmartLifecycle {
             thread.setDaemon(true);
             return thread;
         });
-        executor.scheduleWithFixedDelay(this::runGuarded, delay.toMillis(), delay.toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(this::runGuarded, initialDelay.toMillis(), delay.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     private void runGuarded() {

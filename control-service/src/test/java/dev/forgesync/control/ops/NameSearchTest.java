@@ -1,13 +1,13 @@
-package dev.forgesync.control.web;
+package dev.forgesync.control.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class RepositoryQueriesTest {
+class NameSearchTest {
 
     @Test
     void searchesForTheTextItselfNotForLikeWildcards() {
-        assertThat(RepositoryQueries.containsPattern("a_b%c\\d")).isEqualTo("%a\\_b\\%c\\\\d%");
+        assertThat(NameSearch.pattern("a_b%c\\d")).isEqualTo("%a\\_b\\%c\\\\d%");
     }
 }
