@@ -3,8 +3,12 @@ package dev.forgesync.testsupport.github;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,7 +18,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
@@ -30,6 +33,7 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 import dev.forgesync.testsupport.GitHttpServer;
+import dev.forgesync.testsupport.Webhooks;
 
 /**
  * GitHub for tests, as its REST documentation (docs.github.com/rest, API version 2022-11-28) describes it, beside
@@ -73,8 +77,15 @@ public final class GithubApiStandIn implements AutoCloseable {
                            int statusCode, String event, String action, Long repositoryId) {
     }
 
-    /** A webhook of an organisation ({@code repo == null}) or of a repository. */
-    public record Hook(long id, String org, String repo, String url) {
+    /**
+     * A webhook of an organisation ({@code repo == null}) or of a repository; with a {@code secret}, what it sends is
+     * signed ({@code X-Hub-Signature-256}).
+     */
+    public record Hook(long id, String org, String repo, String url, String secret) {
+        @Override
+        public String toString() {
+            return "Hook[id=" + id + ", org=" + org + ", repo=" + repo + ", url=" + url + "]";
+        }
     }
 
     private final Path root;
@@ -89,8 +100,9 @@ public final class GithubApiStandIn implements AutoCloseable {
     private final Map<String, List<Long>> stars = new ConcurrentHashMap<>();
     private final Map<Long, Hook> hooks = new ConcurrentHashMap<>();
     private final Map<Long, List<Delivery>> deliveries = new ConcurrentHashMap<>();
+    private final Map<Long, byte[]> payloads = new ConcurrentHashMap<>();
     private final List<Delivery> redeliveryAttempts = new CopyOnWriteArrayList<>();
-    private volatile Consumer<Delivery> onRedelivery = d -> { };
+    private final HttpClient hookshot = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private GithubApiStandIn(Path root, String token) {
         this.root = root;
@@ -238,8 +250,13 @@ public final class GithubApiStandIn implements AutoCloseable {
 
     /** Registers a webhook on an organisation ({@code repoFullName == null}) or a repository; returns its id. */
     public long createHook(String org, String repoFullName, String url) {
+        return createHook(org, repoFullName, url, null);
+    }
+
+    /** Registers a webhook whose deliveries are signed with {@code secret} (its {@code config.secret}). */
+    public long createHook(String org, String repoFullName, String url, String secret) {
         long id = ids.incrementAndGet();
-        hooks.put(id, new Hook(id, org, repoFullName, url));
+        hooks.put(id, new Hook(id, org, repoFullName, url, secret));
         deliveries.put(id, new CopyOnWriteArrayList<>());
         return id;
     }
@@ -254,9 +271,15 @@ public final class GithubApiStandIn implements AutoCloseable {
         return d;
     }
 
-    /** Called for each redelivery attempt GitHub accepts (e.g. to POST the delivery to ingest-service). */
-    public void onRedelivery(Consumer<Delivery> action) {
-        this.onRedelivery = action;
+    /**
+     * Records a delivery GitHub made of {@code payload} (a failed one: the endpoint was down, say). A redelivery
+     * attempt then really sends it again to the hook's URL: the same payload and {@code X-GitHub-Delivery}.
+     */
+    public Delivery recordDelivery(long hookId, String guid, Instant deliveredAt, int statusCode, String event,
+                                   Long repositoryId, byte[] payload) {
+        Delivery d = recordDelivery(hookId, guid, deliveredAt, statusCode, event, null, repositoryId);
+        payloads.put(d.id(), payload.clone());
+        return d;
     }
 
     /** Every redelivery asked for, in order (the original deliveries). */
@@ -343,14 +366,47 @@ public final class GithubApiStandIn implements AutoCloseable {
         return list;
     }
 
-    /** A redelivery attempt: GitHub records a new delivery with {@code redelivery: true} and sends it. */
+    /**
+     * A redelivery attempt: a new attempt of the same delivery (docs.github.com, "Redelivering webhooks"). When the
+     * original's payload is known, it is POSTed again to the hook's URL with the same {@code X-GitHub-Delivery},
+     * event and body, signed with the hook's secret, and the attempt is recorded with the answer's status (GitHub
+     * queues it and answers 202; the stand-in sends it before answering, so a listing right after sees it). A
+     * delivery recorded without a payload is only recorded again, as {@code OK}.
+     */
     Delivery redeliver(long hookId, Delivery original) {
-        Delivery again = new Delivery(deliveryIds.incrementAndGet(), original.guid(), Instant.now(), true, "OK", 200,
-                original.event(), original.action(), original.repositoryId());
-        deliveries.get(hookId).add(again);
         redeliveryAttempts.add(original);
-        onRedelivery.accept(original);
+        byte[] payload = payloads.get(original.id());
+        int status = payload == null ? 200 : send(hooks.get(hookId), original, payload);
+        String text = status >= 200 && status < 300 ? "OK" : "Invalid HTTP Response: " + status;
+        Delivery again = new Delivery(deliveryIds.incrementAndGet(), original.guid(), Instant.now(), true, text,
+                status, original.event(), original.action(), original.repositoryId());
+        deliveries.get(hookId).add(again);
+        payloads.put(again.id(), payload == null ? new byte[0] : payload);
         return again;
+    }
+
+    /** POSTs a delivery as GitHub's hookshot does (docs.github.com, "Webhook events and payloads": headers). */
+    private int send(Hook hook, Delivery delivery, byte[] payload) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(hook.url()))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "GitHub-Hookshot/standin")
+                .header("X-GitHub-Event", delivery.event())
+                .header("X-GitHub-Delivery", delivery.guid())
+                .header("X-GitHub-Hook-ID", Long.toString(hook.id()))
+                .header("X-GitHub-Hook-Installation-Target-Type", hook.repo() == null ? "organization" : "repository")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
+        if (hook.secret() != null) {
+            request.header("X-Hub-Signature-256", Webhooks.sign(hook.secret(), payload));
+        }
+        try {
+            return hookshot.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return 502;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 502;
+        }
     }
 
     boolean acceptsToken(String candidate) {
