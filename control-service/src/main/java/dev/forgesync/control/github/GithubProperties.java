@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
@@ -28,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxWait         the longest the client waits for a reset or a {@code Retry-After}; longer is an error
  * @param requestTimeout  one request's timeout
  * @param etagEntries     answers kept with their ETag for conditional requests (least recently used go first)
+ * @param pageSize        {@code per_page} of listings: GitHub's maximum, 100, costs the fewest requests
  */
 @Validated
 @ConfigurationProperties("forgesync.github")
@@ -39,7 +41,8 @@ public record GithubProperties(
         @Min(0) @DefaultValue("10") int rateLimitReserve,
         @NotNull @DefaultValue("65m") Duration maxWait,
         @NotNull @DefaultValue("30s") Duration requestTimeout,
-        @Min(1) @DefaultValue("20000") int etagEntries) {
+        @Min(1) @DefaultValue("20000") int etagEntries,
+        @Min(1) @Max(100) @DefaultValue("100") int pageSize) {
 
     /** The token from {@code token} or else {@code tokenFile} (trimmed), or null when neither is set. */
     public String resolveToken() {

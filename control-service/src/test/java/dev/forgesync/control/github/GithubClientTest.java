@@ -114,6 +114,6 @@ class GithubClientTest {
 
     private GithubProperties properties(String token, int reserve) {
         return new GithubProperties(github.apiUri(), URI.create(github.baseUri().toString()), token, null, reserve,
-                Duration.ofMinutes(1), Duration.ofSeconds(10), 1000);
+                Duration.ofMinutes(1), Duration.ofSeconds(10), 1000, 100);
     }
 }
