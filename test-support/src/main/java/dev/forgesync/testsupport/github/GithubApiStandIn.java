@@ -104,11 +104,11 @@ public final class GithubApiStandIn implements AutoCloseable {
     private final List<Delivery> redeliveryAttempts = new CopyOnWriteArrayList<>();
     private final HttpClient hookshot = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private GithubApiStandIn(Path root, String token) {
+    private GithubApiStandIn(Path root, String token, int port) {
         this.root = root;
         this.token = token;
         this.api = new GithubApiServlet(this);
-        this.server = GitHttpServer.builder(root)
+        this.server = GitHttpServer.builder(root).port(port)
                 .authenticator((user, password) -> token != null && token.equals(password))
                 .anonymousRead(true)
                 .locator(this::locate)
@@ -121,7 +121,12 @@ public final class GithubApiStandIn implements AutoCloseable {
      * ({@code Authorization: Bearer <token>} or {@code token <token>}) and git accepts it as the Basic password.
      */
     public static GithubApiStandIn start(Path root, String token) {
-        return new GithubApiStandIn(root, token);
+        return start(root, token, 0);
+    }
+
+    /** The same on a given loopback {@code port} (0: any free one), for a demo whose services are told the address. */
+    public static GithubApiStandIn start(Path root, String token, int port) {
+        return new GithubApiStandIn(root, token, port);
     }
 
     /** {@code http://127.0.0.1:<port>/api/v3}: the value of {@code FORGESYNC_GITHUB_API_URL}. */
