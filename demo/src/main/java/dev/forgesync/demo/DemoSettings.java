@@ -55,7 +55,7 @@ record DemoSettings(
                 : localMirrors.resolve(fullName.toLowerCase(java.util.Locale.ROOT) + ".git").toString();
     }
 
-    private static String env(String name, String fallback) {
+    static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
     }

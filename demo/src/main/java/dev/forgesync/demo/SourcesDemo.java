@@ -1,6 +1,7 @@
 package dev.forgesync.demo;
 
 import static dev.forgesync.demo.Demo.say;
+import static dev.forgesync.demo.DemoSettings.env;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,10 +154,5 @@ public final class SourcesDemo {
         say("git requests (ref advertisements and fetches by the workers and the freshness checks): %d",
                 github.requests().size() - github.apiRequests().size());
         say("the sources:  curl -H \"Authorization: Bearer $(cat .forgesync/ops-admin-token)\" http://127.0.0.1:8070/api/sources");
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
     }
 }
