@@ -153,6 +153,7 @@ public final class SourcesDemo {
         say("GitHub REST requests the stand-in answered: %s", requests);
         say("git requests (ref advertisements and fetches by the workers and the freshness checks): %d",
                 github.requests().size() - github.apiRequests().size());
-        say("the sources:  curl -H \"Authorization: Bearer $(cat .forgesync/ops-admin-token)\" http://127.0.0.1:8070/api/sources");
+        say("the source and its last discovery: GET /api/sources on control-service (the admin token is in "
+                + ".forgesync/ops-admin-token), or its status page");
     }
 }
