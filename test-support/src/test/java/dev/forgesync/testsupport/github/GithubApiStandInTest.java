@@ -69,6 +69,9 @@ class GithubApiStandInTest {
         assertThat(last.headers().firstValue("link")).get().asString()
                 .contains("page=2>; rel=\"prev\"").contains("page=1>; rel=\"first\"").doesNotContain("rel=\"next\"");
 
+        // Docs ("Using pagination"): the link URLs keep the request's other query parameters.
+        assertThat(get("/orgs/acme/repos?type=all&per_page=100").headers().firstValue("link")).get().asString()
+                .contains("/orgs/acme/repos?type=all&per_page=100&page=2>; rel=\"next\"");
         assertThat(JSON.readTree(get("/orgs/acme/repos?per_page=500").body())).hasSize(100);
         assertThat(JSON.readTree(get("/orgs/acme/repos").body())).as("default per_page").hasSize(30);
     }
