@@ -246,7 +246,7 @@ banner() {
     logs:          $LOGS/ (ingest-service.log, control-service.log, sync-worker-N.log, rolled over at 10 MB) and $FORGESYNC_STATE_DIR/kafka/kafka.log
     health:        http://127.0.0.1:$INGEST_MANAGEMENT_PORT/actuator/health, metrics at /actuator/prometheus (127.0.0.1 only;
                    workers: http://127.0.0.1:$WORKER_BASE_PORT/actuator/health and up)
-  Next: ./forgesync demo    Stop: ./forgesync stop
+  Next: ./forgesync demo (webhooks) or ./forgesync demo sources (no webhook)    Stop: ./forgesync stop
 
 INFO
 }
@@ -299,13 +299,14 @@ demo_sources() {
   [ -e "$ready" ] || { kill "$demo_pid"; die "the demo's GitHub stand-in was not ready within 60 s"; }
   export FORGESYNC_SOURCES="org:$org" FORGESYNC_GITHUB_API_URL="$base/api/v3" FORGESYNC_GITHUB_BASE_URL="$base" \
     FORGESYNC_DISCOVERY_INITIAL_DELAY=1s
+  # The workers first: no request discovery makes may reach a worker still fetching from GitHub.
+  log "restarting the sync-worker(s) with FORGESYNC_GITHUB_BASE_URL=$base"
+  stop_workers
+  start_workers
   log "restarting control-service with FORGESYNC_SOURCES=$FORGESYNC_SOURCES FORGESYNC_GITHUB_API_URL=$FORGESYNC_GITHUB_API_URL"
   [ -e "$RUN/control-service.pid" ] && stop_pid "$RUN/control-service.pid" control-service 60
   ops_tokens
   SERVER_ADDRESS="$CONTROL_ADDRESS" start_service control-service "$CONTROL_JAR" "$CONTROL_PORT"
-  log "restarting the sync-worker(s) with FORGESYNC_GITHUB_BASE_URL=$base"
-  stop_workers
-  start_workers
   local rc=0
   wait "$demo_pid" || rc=$?
   log "control-service and the workers still point at the demo's stand-in, which stopped with the demo; ./forgesync stop && ./forgesync start returns them to GitHub"
