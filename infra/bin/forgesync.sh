@@ -4,7 +4,8 @@
 #                        installed), the Kafka broker process and its topic, the schema migrated, the roles granted,
 #                        ingest-service, control-service (the operator's side, on 127.0.0.1) and FORGESYNC_WORKERS
 #                        sync-workers (default 1), built first if needed
-#   ./forgesync demo     the offline demo against the running pipeline (see README)
+#   ./forgesync demo     the offline demo against the running pipeline (see README): webhooks
+#   ./forgesync demo sources   the same without a webhook: a stand-in organisation mirrored through FORGESYNC_SOURCES
 #   ./forgesync stop     ends exactly what start started
 #   ./forgesync status   what runs
 # Settings: see README "Configuration"; every FORGESYNC_* / SPRING_* variable set here reaches the services, except
@@ -245,12 +246,13 @@ banner() {
     logs:          $LOGS/ (ingest-service.log, control-service.log, sync-worker-N.log, rolled over at 10 MB) and $FORGESYNC_STATE_DIR/kafka/kafka.log
     health:        http://127.0.0.1:$INGEST_MANAGEMENT_PORT/actuator/health, metrics at /actuator/prometheus (127.0.0.1 only;
                    workers: http://127.0.0.1:$WORKER_BASE_PORT/actuator/health and up)
-  Next: ./forgesync demo    Stop: ./forgesync stop
+  Next: ./forgesync demo (webhooks) or ./forgesync demo sources (no webhook)    Stop: ./forgesync stop
 
 INFO
 }
 
-demo() {
+# demo_prepare: what both demo scenes need: the running pipeline, the demo built, DB_URL and WORKERS as start set them.
+demo_prepare() {
   pid_alive "$RUN/ingest-service.pid" || die "the pipeline is not running: ./forgesync start first"
   if stale "$DEMO_JAR"; then
     mvn_cmd -q -B -f "$FORGESYNC_ROOT/pom.xml" -DskipTests package -pl demo -am >&2 || die "the demo did not build"
@@ -259,6 +261,10 @@ demo() {
   if [ "$pg" = embedded ]; then DB_URL="jdbc:postgresql://127.0.0.1:$EMBEDDED_PG_PORT/$DB_NAME"
   else DB_URL="jdbc:postgresql://${FORGESYNC_PG_HOST:-127.0.0.1}:${FORGESYNC_PG_PORT:-5432}/$DB_NAME"; fi
   WORKERS=$(cat "$RUN/workers" 2>/dev/null || echo 1)
+}
+
+demo() {
+  demo_prepare
   log "restarting the sync-worker(s) with FORGESYNC_GITHUB_BASE_URL=http://127.0.0.1:$DEMO_GITHUB_PORT (the demo's stand-in for GitHub)"
   stop_workers
   datasource_env
@@ -268,6 +274,43 @@ demo() {
     FORGESYNC_INGEST_URL="http://127.0.0.1:$INGEST_PORT/webhooks/github" \
     java -Xmx256m -cp "$DEMO_JAR:$FORGESYNC_ROOT/demo/target/lib/*" dev.forgesync.demo.Demo
   log "the workers still fetch from the demo's address; ./forgesync stop && ./forgesync start returns them to ${FORGESYNC_GITHUB_BASE_URL_DEFAULT:-https://github.com}"
+}
+
+# demo_sources: the sources scene. The demo's GitHub stand-in (REST API and git) serves an organisation of
+# repositories; control-service is restarted with FORGESYNC_SOURCES=org:<it> and FORGESYNC_GITHUB_API_URL pointing at
+# the stand-in, the workers with FORGESYNC_GITHUB_BASE_URL; no webhook is sent. The demo prints each repository as it
+# becomes mirrored and ends when all are.
+demo_sources() {
+  demo_prepare
+  local base="http://127.0.0.1:$DEMO_GITHUB_PORT" org="${FORGESYNC_DEMO_ORG:-demo-org}" ready="$FORGESYNC_STATE_DIR/demo/sources-ready" i
+  port_open 127.0.0.1 "$DEMO_GITHUB_PORT" && die "port $DEMO_GITHUB_PORT is taken; set FORGESYNC_DEMO_GITHUB_PORT"
+  rm -f "$ready"
+  datasource_env
+  # The stand-in first: control-service's first discovery pass, a second after it starts, must find it.
+  FORGESYNC_DEMO_DIR="$FORGESYNC_STATE_DIR/demo" FORGESYNC_DEMO_GITHUB_PORT="$DEMO_GITHUB_PORT" FORGESYNC_DEMO_ORG="$org" \
+    FORGESYNC_DEMO_READY_FILE="$ready" \
+    java -Xmx256m -cp "$DEMO_JAR:$FORGESYNC_ROOT/demo/target/lib/*" dev.forgesync.demo.SourcesDemo &
+  local demo_pid=$!
+  for ((i = 0; i < 600; i++)); do
+    [ -e "$ready" ] && break
+    kill -0 "$demo_pid" 2>/dev/null || die "the demo's GitHub stand-in did not start"
+    sleep 0.1
+  done
+  [ -e "$ready" ] || { kill "$demo_pid"; die "the demo's GitHub stand-in was not ready within 60 s"; }
+  export FORGESYNC_SOURCES="org:$org" FORGESYNC_GITHUB_API_URL="$base/api/v3" FORGESYNC_GITHUB_BASE_URL="$base" \
+    FORGESYNC_DISCOVERY_INITIAL_DELAY=1s
+  # The workers first: no request discovery makes may reach a worker still fetching from GitHub.
+  log "restarting the sync-worker(s) with FORGESYNC_GITHUB_BASE_URL=$base"
+  stop_workers
+  start_workers
+  log "restarting control-service with FORGESYNC_SOURCES=$FORGESYNC_SOURCES FORGESYNC_GITHUB_API_URL=$FORGESYNC_GITHUB_API_URL"
+  [ -e "$RUN/control-service.pid" ] && stop_pid "$RUN/control-service.pid" control-service 60
+  ops_tokens
+  SERVER_ADDRESS="$CONTROL_ADDRESS" start_service control-service "$CONTROL_JAR" "$CONTROL_PORT"
+  local rc=0
+  wait "$demo_pid" || rc=$?
+  log "control-service and the workers still point at the demo's stand-in, which stopped with the demo; ./forgesync stop && ./forgesync start returns them to GitHub"
+  return "$rc"
 }
 
 stop() {
@@ -298,10 +341,15 @@ status() {
 main() {
   case "${1:-start}" in
     start) start ;;
-    demo) demo ;;
+    demo)
+      case "${2:-}" in
+        "") demo ;;
+        sources) demo_sources ;;
+        *) echo "usage: ./forgesync demo [sources]" >&2; exit 2 ;;
+      esac ;;
     stop) stop ;;
     status) status ;;
-    *) echo "usage: ./forgesync start|demo|stop|status" >&2; exit 2 ;;
+    *) echo "usage: ./forgesync start|demo [sources]|stop|status" >&2; exit 2 ;;
   esac
 }
 

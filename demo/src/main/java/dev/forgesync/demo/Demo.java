@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -43,6 +42,7 @@ public final class Demo {
 
     public static void main(String[] args) throws Exception {
         DemoSettings settings = DemoSettings.fromEnvironment();
+        settings.requireSecret();
         try (GitHttpServer github = GitHttpServer.builder(settings.githubRoot()).port(settings.githubPort()).start()) {
             new Demo(settings).run(github);
         }
@@ -134,7 +134,7 @@ public final class Demo {
                 .header("Content-Type", "application/json")
                 .header("X-GitHub-Event", event)
                 .header("X-GitHub-Delivery", delivery)
-                .header("X-Hub-Signature-256", Webhooks.sign(settings.secret(), body))
+                .header("X-Hub-Signature-256", Webhooks.sign(settings.requireSecret(), body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -217,9 +217,7 @@ public final class Demo {
                 lastSynced = rs.getTimestamp("last_synced_at").toInstant();
             }
         }
-        if (url == null) {
-            url = settings.localMirrors().resolve(settings.fullName().toLowerCase(java.util.Locale.ROOT) + ".git").toString();
-        }
+        url = settings.mirrorLocation(url, settings.fullName());
         java.util.Map<String, String> source = refs(github.cloneUri(settings.fullName()).toString());
         java.util.Map<String, String> mirror = refs(url);
         java.util.Map<String, String> archived = new java.util.TreeMap<>(mirror);
@@ -235,7 +233,8 @@ public final class Demo {
                 repositoryId);
     }
 
-    private static java.util.Map<String, String> refs(String remote) throws Exception {
+    /** The branches and tags of a repository (a URL or a local path) with their object ids. */
+    static java.util.Map<String, String> refs(String remote) throws Exception {
         java.util.Map<String, String> refs = new java.util.TreeMap<>();
         for (org.eclipse.jgit.lib.Ref ref : Git.lsRemoteRepository().setRemote(remote).setHeads(true).setTags(true).call()) {
             refs.put(ref.getName(), ref.getObjectId().name());
@@ -264,10 +263,10 @@ public final class Demo {
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(settings.jdbcUrl(), settings.dbUser(), settings.dbPassword());
+        return settings.connect();
     }
 
-    private static void say(String format, Object... args) {
+    static void say(String format, Object... args) {
         System.out.println("[demo] " + String.format(format, args));
     }
 }

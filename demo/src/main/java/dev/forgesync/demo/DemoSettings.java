@@ -2,6 +2,9 @@ package dev.forgesync.demo;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 
 /** What the demo needs to know, from the environment {@code ./forgesync demo} sets (defaults fit {@code ./forgesync start}). */
 record DemoSettings(
@@ -20,9 +23,6 @@ record DemoSettings(
     static DemoSettings fromEnvironment() {
         Path dir = Path.of(env("FORGESYNC_DEMO_DIR", ".forgesync/demo")).toAbsolutePath();
         String secret = System.getenv("FORGESYNC_WEBHOOK_SECRET");
-        if (secret == null || secret.isBlank()) {
-            throw new IllegalStateException("FORGESYNC_WEBHOOK_SECRET is not set (./forgesync demo sets it from the running stack)");
-        }
         return new DemoSettings(
                 dir.resolve("github"),
                 dir.resolve("work"),
@@ -37,7 +37,25 @@ record DemoSettings(
                 Path.of(env("FORGESYNC_DESTINATION_LOCAL_DIR", ".forgesync/mirrors")).toAbsolutePath());
     }
 
-    private static String env(String name, String fallback) {
+    /** The webhook secret; only the webhook scene needs it. */
+    String requireSecret() {
+        if (secret == null || secret.isBlank()) {
+            throw new IllegalStateException("FORGESYNC_WEBHOOK_SECRET is not set (./forgesync demo sets it from the running stack)");
+        }
+        return secret;
+    }
+
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
+    }
+
+    /** Where a mirror is: OneDev's URL when the row has one, else the workers' local mirror directory. */
+    String mirrorLocation(String onedevUrl, String fullName) {
+        return onedevUrl != null ? onedevUrl
+                : localMirrors.resolve(fullName.toLowerCase(java.util.Locale.ROOT) + ".git").toString();
+    }
+
+    static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
     }

@@ -70,7 +70,7 @@ public class GithubClient {
         List<JsonNode> items = new ArrayList<>();
         int pages = 0;
         int notModified = 0;
-        String url = url(path + (path.contains("?") ? "&" : "?") + "per_page=100");
+        String url = url(path + (path.contains("?") ? "&" : "?") + "per_page=" + properties.pageSize());
         while (url != null) {
             GithubResponse page = require(send("GET", url, target(path), 0), "GET", path);
             pages++;

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
@@ -33,6 +34,7 @@ import dev.forgesync.githubauth.GithubAuthSettings;
  * @param maxWait         the longest the client waits for a reset or a {@code Retry-After}; longer is an error
  * @param requestTimeout  one request's timeout
  * @param etagEntries     answers kept with their ETag for conditional requests (least recently used go first)
+ * @param pageSize        {@code per_page} of listings: GitHub's maximum, 100, costs the fewest requests
  */
 @Validated
 @ConfigurationProperties("forgesync.github")
@@ -47,7 +49,8 @@ public record GithubProperties(
         @Min(0) @DefaultValue("10") int rateLimitReserve,
         @NotNull @DefaultValue("65m") Duration maxWait,
         @NotNull @DefaultValue("30s") Duration requestTimeout,
-        @Min(1) @DefaultValue("20000") int etagEntries) {
+        @Min(1) @DefaultValue("20000") int etagEntries,
+        @Min(1) @Max(100) @DefaultValue("100") int pageSize) {
 
     /** What the credentials are made from (shared with the workers: module github-auth). */
     public GithubAuthSettings authSettings() {

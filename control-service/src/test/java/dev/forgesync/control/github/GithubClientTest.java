@@ -118,6 +118,6 @@ class GithubClientTest {
     private GithubProperties properties(String token, int reserve) {
         return new GithubProperties(github.apiUri(), URI.create(github.baseUri().toString()), token, null, null, null,
                 Duration.ofMinutes(5), reserve,
-                Duration.ofMinutes(1), Duration.ofSeconds(10), 1000);
+                Duration.ofMinutes(1), Duration.ofSeconds(10), 1000, 100);
     }
 }

@@ -312,10 +312,21 @@ public final class GithubApiServlet extends HttpServlet {
         return link.isEmpty() ? answer : answer.header("Link", link);
     }
 
-    /** {@code rel="prev"}, {@code "next"}, {@code "last"}, {@code "first"}, in the documentation's order. */
+    /**
+     * {@code rel="prev"}, {@code "next"}, {@code "last"}, {@code "first"}, in the documentation's order; the request's
+     * other parameters ({@code type=all}, {@code sort}...) stay in every link, as on GitHub.
+     */
     private static String link(HttpServletRequest req, int page, int last, int perPage) {
         List<String> rels = new ArrayList<>();
-        String base = req.getRequestURL().toString() + "?per_page=" + perPage + "&page=";
+        StringBuilder base = new StringBuilder(req.getRequestURL()).append('?');
+        if (req.getQueryString() != null) {
+            for (String param : req.getQueryString().split("&")) {
+                if (!param.isEmpty() && !param.startsWith("per_page=") && !param.startsWith("page=")) {
+                    base.append(param).append('&');
+                }
+            }
+        }
+        base.append("per_page=").append(perPage).append("&page=");
         if (page > 1) {
             rels.add("<" + base + Math.min(page - 1, last) + ">; rel=\"prev\"");
         }

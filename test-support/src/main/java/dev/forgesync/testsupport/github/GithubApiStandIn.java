@@ -3,8 +3,12 @@ package dev.forgesync.testsupport.github;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,7 +18,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
@@ -30,6 +33,7 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 import dev.forgesync.testsupport.GitHttpServer;
+import dev.forgesync.testsupport.Webhooks;
 
 /**
  * GitHub for tests, as its REST documentation (docs.github.com/rest, API version 2022-11-28) describes it, beside
@@ -99,8 +103,15 @@ public final class GithubApiStandIn implements AutoCloseable {
         }
     }
 
-    /** A webhook of an organisation ({@code repo == null}) or of a repository. */
-    public record Hook(long id, String org, String repo, String url) {
+    /**
+     * A webhook of an organisation ({@code repo == null}) or of a repository; with a {@code secret}, what it sends is
+     * signed ({@code X-Hub-Signature-256}).
+     */
+    public record Hook(long id, String org, String repo, String url, String secret) {
+        @Override
+        public String toString() {
+            return "Hook[id=" + id + ", org=" + org + ", repo=" + repo + ", url=" + url + "]";
+        }
     }
 
     private final Path root;
@@ -115,15 +126,16 @@ public final class GithubApiStandIn implements AutoCloseable {
     private final Map<String, List<Long>> stars = new ConcurrentHashMap<>();
     private final Map<Long, Hook> hooks = new ConcurrentHashMap<>();
     private final Map<Long, List<Delivery>> deliveries = new ConcurrentHashMap<>();
+    private final Map<Long, byte[]> payloads = new ConcurrentHashMap<>();
     private final List<Delivery> redeliveryAttempts = new CopyOnWriteArrayList<>();
-    private volatile Consumer<Delivery> onRedelivery = d -> { };
     private final GithubApps apps = new GithubApps();
+    private final HttpClient hookshot = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private GithubApiStandIn(Path root, String token) {
+    private GithubApiStandIn(Path root, String token, int port) {
         this.root = root;
         this.token = token;
         this.api = new GithubApiServlet(this);
-        this.server = GitHttpServer.builder(root)
+        this.server = GitHttpServer.builder(root).port(port)
                 .authenticator((user, password) -> acceptsGitPassword(password))
                 .anonymousRead(true)
                 .readAccess(this::gitRefusal)
@@ -137,7 +149,12 @@ public final class GithubApiStandIn implements AutoCloseable {
      * ({@code Authorization: Bearer <token>} or {@code token <token>}) and git accepts it as the Basic password.
      */
     public static GithubApiStandIn start(Path root, String token) {
-        return new GithubApiStandIn(root, token);
+        return start(root, token, 0);
+    }
+
+    /** The same on a given loopback {@code port} (0: any free one), for a demo whose services are told the address. */
+    public static GithubApiStandIn start(Path root, String token, int port) {
+        return new GithubApiStandIn(root, token, port);
     }
 
     /** {@code http://127.0.0.1:<port>/api/v3}: the value of {@code FORGESYNC_GITHUB_API_URL}. */
@@ -293,8 +310,13 @@ public final class GithubApiStandIn implements AutoCloseable {
 
     /** Registers a webhook on an organisation ({@code repoFullName == null}) or a repository; returns its id. */
     public long createHook(String org, String repoFullName, String url) {
+        return createHook(org, repoFullName, url, null);
+    }
+
+    /** Registers a webhook whose deliveries are signed with {@code secret} (its {@code config.secret}). */
+    public long createHook(String org, String repoFullName, String url, String secret) {
         long id = ids.incrementAndGet();
-        hooks.put(id, new Hook(id, org, repoFullName, url));
+        hooks.put(id, new Hook(id, org, repoFullName, url, secret));
         deliveries.put(id, new CopyOnWriteArrayList<>());
         return id;
     }
@@ -309,9 +331,15 @@ public final class GithubApiStandIn implements AutoCloseable {
         return d;
     }
 
-    /** Called for each redelivery attempt GitHub accepts (e.g. to POST the delivery to ingest-service). */
-    public void onRedelivery(Consumer<Delivery> action) {
-        this.onRedelivery = action;
+    /**
+     * Records a delivery GitHub made of {@code payload} (a failed one: the endpoint was down, say). A redelivery
+     * attempt then really sends it again to the hook's URL: the same payload and {@code X-GitHub-Delivery}.
+     */
+    public Delivery recordDelivery(long hookId, String guid, Instant deliveredAt, int statusCode, String event,
+                                   Long repositoryId, byte[] payload) {
+        Delivery d = recordDelivery(hookId, guid, deliveredAt, statusCode, event, null, repositoryId);
+        payloads.put(d.id(), payload.clone());
+        return d;
     }
 
     /** Every redelivery asked for, in order (the original deliveries). */
@@ -398,18 +426,51 @@ public final class GithubApiStandIn implements AutoCloseable {
         return list;
     }
 
-    /** A redelivery attempt: GitHub records a new delivery with {@code redelivery: true} and sends it. */
+    /**
+     * A redelivery attempt: a new attempt of the same delivery (docs.github.com, "Redelivering webhooks"). When the
+     * original's payload is known, it is POSTed again to the hook's URL with the same {@code X-GitHub-Delivery},
+     * event and body, signed with the hook's secret, and the attempt is recorded with the answer's status (GitHub
+     * queues it and answers 202; the stand-in sends it before answering, so a listing right after sees it). A
+     * delivery recorded without a payload is only recorded again, as {@code OK}.
+     */
     Delivery redeliver(long hookId, Delivery original) {
-        Delivery again = new Delivery(deliveryIds.incrementAndGet(), original.guid(), Instant.now(), true, "OK", 200,
-                original.event(), original.action(), original.repositoryId());
-        deliveries.get(hookId).add(again);
         redeliveryAttempts.add(original);
-        onRedelivery.accept(original);
+        byte[] payload = payloads.get(original.id());
+        int status = payload == null ? 200 : send(hooks.get(hookId), original, payload);
+        String text = status >= 200 && status < 300 ? "OK" : "Invalid HTTP Response: " + status;
+        Delivery again = new Delivery(deliveryIds.incrementAndGet(), original.guid(), Instant.now(), true, text,
+                status, original.event(), original.action(), original.repositoryId());
+        deliveries.get(hookId).add(again);
+        payloads.put(again.id(), payload == null ? new byte[0] : payload);
         return again;
     }
 
     GithubApps apps() {
         return apps;
+    }
+
+    /** POSTs a delivery as GitHub's hookshot does (docs.github.com, "Webhook events and payloads": headers). */
+    private int send(Hook hook, Delivery delivery, byte[] payload) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(hook.url()))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "GitHub-Hookshot/standin")
+                .header("X-GitHub-Event", delivery.event())
+                .header("X-GitHub-Delivery", delivery.guid())
+                .header("X-GitHub-Hook-ID", Long.toString(hook.id()))
+                .header("X-GitHub-Hook-Installation-Target-Type", hook.repo() == null ? "organization" : "repository")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
+        if (hook.secret() != null) {
+            request.header("X-Hub-Signature-256", Webhooks.sign(hook.secret(), payload));
+        }
+        try {
+            return hookshot.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return 502;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 502;
+        }
     }
 
     /**

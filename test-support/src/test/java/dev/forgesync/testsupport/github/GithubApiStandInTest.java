@@ -2,13 +2,20 @@ package dev.forgesync.testsupport.github;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.sun.net.httpserver.HttpServer;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.Ref;
@@ -17,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.forgesync.testsupport.Webhooks;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -61,6 +69,9 @@ class GithubApiStandInTest {
         assertThat(last.headers().firstValue("link")).get().asString()
                 .contains("page=2>; rel=\"prev\"").contains("page=1>; rel=\"first\"").doesNotContain("rel=\"next\"");
 
+        // Docs ("Using pagination"): the link URLs keep the request's other query parameters.
+        assertThat(get("/orgs/acme/repos?type=all&per_page=100").headers().firstValue("link")).get().asString()
+                .contains("/orgs/acme/repos?type=all&per_page=100&page=2>; rel=\"next\"");
         assertThat(JSON.readTree(get("/orgs/acme/repos?per_page=500").body())).hasSize(100);
         assertThat(JSON.readTree(get("/orgs/acme/repos").body())).as("default per_page").hasSize(30);
     }
@@ -209,6 +220,44 @@ class GithubApiStandInTest {
                 .containsExactly("failed-guid");
         JsonNode after = JSON.readTree(get("/orgs/acme/hooks/" + hook + "/deliveries").body());
         assertThat(after.get(0).get("redelivery").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aRedeliveryAttemptPostsTheSameDeliveryAgainSignedWithTheHookSecret() throws Exception {
+        List<Map<String, String>> received = new CopyOnWriteArrayList<>();
+        HttpServer endpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        endpoint.createContext("/webhooks/github", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            received.add(Map.of("event", exchange.getRequestHeaders().getFirst("X-GitHub-Event"),
+                    "guid", exchange.getRequestHeaders().getFirst("X-GitHub-Delivery"),
+                    "signature", exchange.getRequestHeaders().getFirst("X-Hub-Signature-256"),
+                    "body", new String(body, StandardCharsets.UTF_8)));
+            exchange.sendResponseHeaders(202, -1);
+            exchange.close();
+        });
+        endpoint.start();
+        try {
+            github.createOrg("acme");
+            long hook = github.createHook("acme", null,
+                    "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/webhooks/github", "hook-secret");
+            byte[] payload = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
+            GithubApiStandIn.Delivery failed = github.recordDelivery(hook, "guid-1", Instant.now(), 502, "push", 1L,
+                    payload);
+            assertThat(received).as("a recorded failure is not sent").isEmpty();
+
+            HttpResponse<String> attempt = send(request("/orgs/acme/hooks/" + hook + "/deliveries/" + failed.id()
+                    + "/attempts").POST(HttpRequest.BodyPublishers.noBody()));
+
+            assertThat(attempt.statusCode()).isEqualTo(202);
+            assertThat(received).containsExactly(Map.of("event", "push", "guid", "guid-1",
+                    "signature", Webhooks.sign("hook-secret", payload), "body", "{\"ref\":\"refs/heads/main\"}"));
+            JsonNode after = JSON.readTree(get("/orgs/acme/hooks/" + hook + "/deliveries").body());
+            assertThat(after.get(0).get("guid").asString()).isEqualTo("guid-1");
+            assertThat(after.get(0).get("redelivery").asBoolean()).isTrue();
+            assertThat(after.get(0).get("status_code").asInt()).as("the endpoint's answer").isEqualTo(202);
+        } finally {
+            endpoint.stop(0);
+        }
     }
 
     @Test
