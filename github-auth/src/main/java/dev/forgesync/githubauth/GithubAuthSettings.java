@@ -39,7 +39,15 @@ public record GithubAuthSettings(URI apiUrl, String token, Path tokenFile, Strin
         if (app) {
             return app(clock);
         }
-        return GithubCredentials.token(present(token) ? token : readTokenFile());
+        return GithubCredentials.token(configuredToken());
+    }
+
+    /**
+     * The configured token's text ({@code token}, else the content of {@code tokenFile}), or null (an App or nothing):
+     * what a redactor must mask verbatim besides anything shaped like a GitHub token.
+     */
+    public String configuredToken() {
+        return present(token) ? token : readTokenFile();
     }
 
     private GithubApp app(Clock clock) {

@@ -28,7 +28,7 @@ public class Redactor {
 
     @org.springframework.beans.factory.annotation.Autowired
     public Redactor(GithubProperties github, OneDevProperties onedev) {
-        this(List.of(nullToEmpty(github.token()), nullToEmpty(onedev.token())));
+        this(List.of(nullToEmpty(github.configuredToken()), nullToEmpty(onedev.token())));
     }
 
     Redactor(List<String> secrets) {

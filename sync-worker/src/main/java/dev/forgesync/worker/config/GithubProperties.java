@@ -52,8 +52,17 @@ public record GithubProperties(@NotNull @DefaultValue("https://github.com") URI 
 
     /** The credentials these settings describe (a token, a GitHub App, or none); a token and an App is an error. */
     public GithubCredentials credentials() {
+        return authSettings().credentials();
+    }
+
+    /** The configured token ({@code token}, else the content of {@code tokenFile}), or null: for the redactor. */
+    public String configuredToken() {
+        return authSettings().configuredToken();
+    }
+
+    private GithubAuthSettings authSettings() {
         return new GithubAuthSettings(apiUrl, token, tokenFile, appId, appPrivateKeyFile, appTokenRenewBefore,
-                Duration.ofSeconds(30)).credentials();
+                Duration.ofSeconds(30));
     }
 
     @Override

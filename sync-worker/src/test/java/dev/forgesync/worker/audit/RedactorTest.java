@@ -2,9 +2,17 @@ package dev.forgesync.worker.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.forgesync.worker.config.GithubProperties;
+import dev.forgesync.worker.config.OneDevProperties;
 
 class RedactorTest {
 
@@ -33,5 +41,19 @@ class RedactorTest {
         assertThat(redactor.redact("GET /~api/projects answered 500: boom")).isEqualTo("GET /~api/projects answered 500: boom");
         assertThat(redactor.redact("x".repeat(10_000))).hasSizeLessThan(4_100);
         assertThat(redactor.redact(null)).isNull();
+    }
+
+    @Test
+    void removesATokenReadFromTheTokenFileEvenWithoutGithubsPrefix(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("github-token"), "file-canary-7f3a9\n");
+        GithubProperties github = new GithubProperties(URI.create("https://github.com"),
+                URI.create("https://api.github.com"), null, file, null, null, Duration.ofMinutes(5));
+        Redactor fromSettings = new Redactor(github, onedev());
+        assertThat(fromSettings.redact("fetch refused for file-canary-7f3a9")).isEqualTo("fetch refused for ****");
+    }
+
+    private static OneDevProperties onedev() {
+        return new OneDevProperties(URI.create("http://onedev.example"), "bot", "onedev-canary-1234", "github/{owner}/{repo}",
+                "github-private/{owner}/{repo}", Duration.ofSeconds(10), Duration.ofSeconds(30));
     }
 }
