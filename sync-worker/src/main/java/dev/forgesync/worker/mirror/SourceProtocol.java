@@ -13,17 +13,18 @@ import org.eclipse.jgit.lib.StoredConfig;
  * <p>Protocol v0 answers every ref in the one {@code GET info/refs}; when the cache already has every tip, JGit asks
  * nothing more, so a no-op sync is one request. Protocol v2 needs two ({@code GET info/refs} for the capabilities,
  * then {@code POST ls-refs}), but lists only {@code refs/heads/} and {@code refs/tags/}. A source whose advertisement
- * is large (GitHub's {@code refs/pull/*} on a busy repository, Gerrit's {@code refs/changes/*}: jgit advertises 47,000
- * refs, about 3 MB) is worth the second round trip, so a cache starts with v0 and switches to v2 for good once its
- * source advertised more than {@link #LARGE_ADVERTISEMENT} (measured in docs/benchmarks.md, sync-worker).
+ * is large (GitHub's {@code refs/pull/*}, Gerrit's {@code refs/changes/*}: jgit advertises 47,000 refs) is worth the
+ * second round trip, so a cache starts with v0 and switches to v2 for good once its source advertised more than
+ * {@link #LARGE_ADVERTISEMENT}.
  */
 final class SourceProtocol {
 
     /**
-     * About what one more round trip costs at 100 Mbit/s with 40 ms of latency; google/gson (1,600 refs, 110 KB) and
-     * spring-petclinic (2,100 refs, 150 KB) stay below, eclipse-jgit/jgit (47,000 refs) is far above.
+     * Measured (docs/benchmarks.md, sync-worker, no-op rows): google/gson's v0 advertisement (1,600 refs, about
+     * 110 KB, 46 KB gzipped) made a no-op sync slower on loopback than v2's two small requests, so the limit sits
+     * below it: a repository with a few hundred branches and tags keeps v0 and its single request.
      */
-    static final long LARGE_ADVERTISEMENT = 512 * 1024;
+    static final long LARGE_ADVERTISEMENT = 64 * 1024;
     /** A v0 advertisement line: pkt-line length (4), object id (40), space, name, newline. */
     private static final int LINE_OVERHEAD = 46;
     private static final String SECTION = "protocol";
