@@ -42,6 +42,8 @@ public final class RealRepository {
             }
         }
         Files.writeString(served.resolve("packed-refs"), packed.toString());
+        // As git clone --mirror and GitHub keep them: fully peeled, so a server never opens an object to advertise a ref.
+        git(served, "pack-refs", "--all");
         String head = git(real, "symbolic-ref", "HEAD").trim();
         if (incomplete.contains(head)) {
             head = git(served, "for-each-ref", "--sort=-committerdate", "--count=1", "--format=%(refname)",
