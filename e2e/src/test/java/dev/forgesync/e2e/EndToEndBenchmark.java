@@ -67,15 +67,20 @@ public final class EndToEndBenchmark {
         int largeRuns = intArg(args, 3, 3);
         int slowMs = intArg(args, 4, 300);
         int perPartition = intArg(args, 5, 3);
-        Pipeline pipeline = Pipeline.start("benchmark", Pipeline.options().workers(1).fullJit()
+        String real = System.getenv("BENCH_REPO");
+        Pipeline.Options options = Pipeline.options().workers(1).fullJit()
                 .workerEnv("SPRING_KAFKA_LISTENER_CONCURRENCY", "1")
                 .workerEnv("LOGGING_LEVEL_DEV_FORGESYNC", "WARN")
-                .ingestEnv("LOGGING_LEVEL_DEV_FORGESYNC", "WARN"));
+                .ingestEnv("LOGGING_LEVEL_DEV_FORGESYNC", "WARN");
+        if (real != null) {
+            // A real repository's first mirror takes minutes on a loaded machine: the pipeline's 20 s are for tests.
+            options.workerEnv("FORGESYNC_SYNC_TIMEOUT", "30m").workerEnv("FORGESYNC_MIRROR_IO_TIMEOUT", "5m");
+        }
+        Pipeline pipeline = Pipeline.start("benchmark", options);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         try {
             EndToEndBenchmark bench = new EndToEndBenchmark(pipeline);
             sampler.scheduleAtFixedRate(bench::sampleRss, 0, 250, TimeUnit.MILLISECONDS);
-            String real = System.getenv("BENCH_REPO");
             if (real != null) {
                 bench.realRepository(out, Path.of(real).toAbsolutePath(), largeRuns);
             } else {
