@@ -73,8 +73,8 @@ public final class EndToEndBenchmark {
                 .workerEnv("LOGGING_LEVEL_DEV_FORGESYNC", "WARN")
                 .ingestEnv("LOGGING_LEVEL_DEV_FORGESYNC", "WARN");
         if (real != null) {
-            // A real repository's first mirror takes minutes on a loaded machine: the pipeline.s 20 s are for tests;
-            // 10 min keeps within the consumer.s max.poll.interval (15 min, ConsumerCoherenceCheck).
+            // A real repository's first mirror takes minutes on a loaded machine: the pipeline's 20 s are for tests;
+            // 10 min keeps within the consumer's max.poll.interval (15 min, ConsumerCoherenceCheck).
             options.workerEnv("FORGESYNC_SYNC_TIMEOUT", "10m").workerEnv("FORGESYNC_MIRROR_IO_TIMEOUT", "5m");
         }
         Pipeline pipeline = Pipeline.start("benchmark", options);
