@@ -75,10 +75,7 @@ public final class EndToEndBenchmark {
         if (real != null) {
             // A real repository's first mirror takes minutes on a loaded machine: the pipeline's 20 s are for tests;
             // 10 min keeps within the consumer's max.poll.interval (15 min, ConsumerCoherenceCheck).
-            // The services' 2 s wait for a database connection fails their start at load 30 on a shared machine.
-            options.workerEnv("FORGESYNC_SYNC_TIMEOUT", "10m").workerEnv("FORGESYNC_MIRROR_IO_TIMEOUT", "5m")
-                    .workerEnv("SPRING_DATASOURCE_HIKARI_CONNECTION_TIMEOUT", "30000")
-                    .ingestEnv("SPRING_DATASOURCE_HIKARI_CONNECTION_TIMEOUT", "30000");
+            options.workerEnv("FORGESYNC_SYNC_TIMEOUT", "10m").workerEnv("FORGESYNC_MIRROR_IO_TIMEOUT", "5m");
         }
         Pipeline pipeline = Pipeline.start("benchmark", options);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
