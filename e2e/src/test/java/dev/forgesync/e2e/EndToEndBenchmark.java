@@ -26,6 +26,9 @@ import org.eclipse.jgit.lib.ObjectId;
 
 import dev.forgesync.schema.Topics;
 import dev.forgesync.testsupport.GitHttpServer;
+import dev.forgesync.testsupport.Webhooks;
+import dev.forgesync.testsupport.bench.RealRepository;
+import dev.forgesync.testsupport.onedev.OneDevStandIn;
 
 /**
  * The end-to-end benchmark (a main class, not a test; bench/run-all.sh runs it): on the real pipeline of
@@ -36,6 +39,12 @@ import dev.forgesync.testsupport.GitHttpServer;
  *
  * <p>Arguments: {@code <markdown out> [small pushes=50] [large MiB=24] [large runs=3] [slow delay ms=300]
  * [repositories per partition=3]}.
+ *
+ * <p>With {@code BENCH_REPO=<bare git dir>} (a real repository, served read-only through
+ * {@link RealRepository#overlay}) it measures only that repository's first mirror, {@code large runs} times: webhook
+ * accepted (202) to the {@code sync_completed} row, OneDev's branches and tags then checked equal to the source's,
+ * against the git command line's mirror through the same two servers ({@link RealRepository#cliMirror}) in the
+ * same run, and the worker's peak RSS.
  */
 public final class EndToEndBenchmark {
 
@@ -58,15 +67,26 @@ public final class EndToEndBenchmark {
         int largeRuns = intArg(args, 3, 3);
         int slowMs = intArg(args, 4, 300);
         int perPartition = intArg(args, 5, 3);
-        Pipeline pipeline = Pipeline.start("benchmark", Pipeline.options().workers(1).fullJit()
+        String real = System.getenv("BENCH_REPO");
+        Pipeline.Options options = Pipeline.options().workers(1).fullJit()
                 .workerEnv("SPRING_KAFKA_LISTENER_CONCURRENCY", "1")
                 .workerEnv("LOGGING_LEVEL_DEV_FORGESYNC", "WARN")
-                .ingestEnv("LOGGING_LEVEL_DEV_FORGESYNC", "WARN"));
+                .ingestEnv("LOGGING_LEVEL_DEV_FORGESYNC", "WARN");
+        if (real != null) {
+            // A real repository's first mirror takes minutes on a loaded machine: the pipeline's 20 s are for tests;
+            // 10 min keeps within the consumer's max.poll.interval (15 min, ConsumerCoherenceCheck).
+            options.workerEnv("FORGESYNC_SYNC_TIMEOUT", "10m").workerEnv("FORGESYNC_MIRROR_IO_TIMEOUT", "5m");
+        }
+        Pipeline pipeline = Pipeline.start("benchmark", options);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         try {
             EndToEndBenchmark bench = new EndToEndBenchmark(pipeline);
             sampler.scheduleAtFixedRate(bench::sampleRss, 0, 250, TimeUnit.MILLISECONDS);
-            bench.run(out, smallPushes, largeMib, largeRuns, slowMs, perPartition);
+            if (real != null) {
+                bench.realRepository(out, Path.of(real).toAbsolutePath(), largeRuns);
+            } else {
+                bench.run(out, smallPushes, largeMib, largeRuns, slowMs, perPartition);
+            }
         } finally {
             sampler.shutdownNow();
             pipeline.close();
@@ -95,6 +115,89 @@ public final class EndToEndBenchmark {
         long steadyRss = pipeline.liveWorkers().stream().mapToLong(ServiceProcess::rssKb).max().orElse(0);
 
         report(out, throughput, slowMs, perPartition, small, large, largeMib, gitSmall, gitLarge, steadyRss);
+    }
+
+    // --- a real repository's first mirror ---
+
+    private void realRepository(Path out, Path real, int runs) throws Exception {
+        Path named = real.getFileName().toString().equals("repo") ? real.getParent() : real;
+        String base = "real/" + named.getFileName().toString().replaceAll("[^A-Za-z0-9_.-]", "-");
+        List<Duration> worker = new ArrayList<>();
+        List<Duration> cli = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            String name = base + "-" + i;
+            Path served = pipeline.source(name);
+            List<String> left = RealRepository.overlay(real, served);
+            if (i == 0) {
+                System.out.printf(Locale.ROOT, "repository %s (served as %s, default branch %s)%s%n", real, base,
+                        RealRepository.defaultBranch(served), left.isEmpty() ? "" : "; left out (reach objects the "
+                                + "copy lacks): " + left);
+            }
+            cli.add(cliMirror(name, i));
+            worker.add(firstMirror(name, served));
+            System.out.printf(Locale.ROOT, "run %d: webhook to sync_completed %s, git CLI %s (load %s)%n", i,
+                    secs(worker.get(i)), secs(cli.get(i)), Files.readString(Path.of("/proc/loadavg")).trim());
+        }
+        Stats w = new Stats(worker);
+        Stats g = new Stats(cli);
+        add("| measure | value | baseline (same run) | ratio | goal | met |");
+        add("| --- | --- | --- | --- | --- | --- |");
+        row("first mirror of " + base + ", webhook accepted → sync_completed, median of " + runs,
+                secs(w.percentile(50)), "git CLI fetch + push " + secs(g.percentile(50)),
+                ratio(w.percentile(50), g.percentile(50)), "≤ 1.2×",
+                w.percentile(50).toMillis() <= 1.2 * g.percentile(50).toMillis());
+        row("all runs", worker.stream().map(EndToEndBenchmark::secs).toList().toString(),
+                cli.stream().map(EndToEndBenchmark::secs).toList().toString(), "–", "–", null);
+        row("worker RSS, peak (-Xmx384m)", peakRssKb.get() / 1024 + " MB", "–", "–", "≤ 512 MB",
+                peakRssKb.get() / 1024 <= 512);
+        String table = String.join("\n", lines);
+        System.out.println();
+        System.out.println(table);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, table + "\n");
+    }
+
+    /** The git command line's mirror of {@code name} into a OneDev project of its own, with the same token. */
+    private Duration cliMirror(String name, int run) throws Exception {
+        OneDevStandIn.Project project = pipeline.onedev().createProject("cli-mirror-" + run, null);
+        Path work = Files.createTempDirectory("e2e-bench-real-");
+        try {
+            RealRepository.Timing t = RealRepository.cliMirror(pipeline.github().cloneUri(name),
+                    java.net.URI.create(pipeline.onedev().baseUri() + "/" + project.path() + ".git"), "bench",
+                    Pipeline.CANARY, work.resolve("clone.git"));
+            return Duration.ofNanos((long) (t.total() * 1e9));
+        } finally {
+            KafkaBroker.deleteRecursively(work);
+        }
+    }
+
+    /** A push webhook for a repository never seen: accepted (202) to its {@code sync_completed} row. */
+    private Duration firstMirror(String name, Path served) throws Exception {
+        Map<String, String> expected = GitRepos.refs(served);
+        byte[] body = Webhooks.withDefaultBranch(Webhooks.withRepository(Webhooks.payload("push.payload.json"), name,
+                Ledger.githubId(name)), RealRepository.defaultBranch(served));
+        Webhooks.Delivery delivery = new Webhooks.Delivery("push", java.util.UUID.randomUUID().toString(), body,
+                Webhooks.sign(Pipeline.SECRET, body));
+        int status = ledger.send(delivery, name);
+        java.time.Instant accepted = java.time.Instant.now();
+        if (status != 202) {
+            throw new IllegalStateException("push for " + name + " answered " + status);
+        }
+        waitUntil(Duration.ofMinutes(30), () -> completedAt(name) != null, 50);
+        Duration took = Duration.between(accepted, completedAt(name));
+        Map<String, String> mirrored = pipeline.mirror(name).map(GitRepos::refs).orElse(Map.of());
+        if (!mirrored.equals(expected)) {
+            throw new IllegalStateException("OneDev's refs of " + name + " differ from the source's: " + mirrored.size()
+                    + " against " + expected.size());
+        }
+        return took;
+    }
+
+    private java.time.Instant completedAt(String name) {
+        Object at = pipeline.query("SELECT min(l.created_at) AS at FROM sync_logs l JOIN repositories r ON "
+                + "r.id = l.repository_id WHERE r.github_full_name = ? AND l.event_type = 'sync_completed'", name)
+                .get(0).get("at");
+        return at == null ? null : ((java.sql.Timestamp) at).toInstant();
     }
 
     // --- throughput ---

@@ -217,6 +217,65 @@ class GitMirrorIT {
         }
     }
 
+    @Test
+    void aNoOpSyncIsOneRequestToTheSourceAndOneToOneDevAndSendsNoPack() {
+        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).credentials("x-access-token",
+                "ghp_token_123").start();
+             OneDevStandIn onedev = OneDevStandIn.start(dir.resolve("onedev"), "od-token-123");
+             SourceRepo source = SourceRepo.create(github.root(), dir.resolve("work"), "octo/shape")) {
+            var first = source.commit("main", "a.txt", "a");
+            source.commit("dev", "b.txt", "b");
+            source.annotatedTag("v1", first);
+            source.pullRequestRefs(50, first);
+            OneDevStandIn.Project project = onedev.createProject("shape", null);
+            PushTarget target = PushTarget.http(URI.create(onedev.baseUri() + "/" + project.path() + ".git"), "bot",
+                    "od-token-123");
+            GitMirror mirror = new GitMirror(new GithubProperties(github.baseUri(), "ghp_token_123"),
+                    new MirrorProperties(dir.resolve("cache"), DataSize.ofMegabytes(100), false, Duration.ofSeconds(30)));
+            syncOnce(mirror, target);
+            github.clearRequests();
+            onedev.clearRequests();
+
+            syncOnce(mirror, target);
+
+            assertThat(github.requests()).singleElement().satisfies(r -> {
+                assertThat(r.method()).isEqualTo("GET");
+                assertThat(r.path()).endsWith("/octo/shape.git/info/refs");
+                assertThat(r.query()).isEqualTo("service=git-upload-pack");
+                assertThat(r.user()).isEqualTo("x-access-token");
+            });
+            assertThat(onedev.requests()).singleElement().satisfies(r -> {
+                assertThat(r.method()).isEqualTo("GET");
+                assertThat(r.path()).endsWith("/" + project.path() + ".git/info/refs");
+                assertThat(r.query()).isEqualTo("service=git-receive-pack");
+                assertThat(r.user()).isNotNull();
+            });
+            assertThat(SourceRepo.refsOf(onedev.repositoryDirectory(project.id()))).isEqualTo(source.refs());
+        }
+    }
+
+    @Test
+    void aSourceWithAHugeAdvertisementIsAskedOnlyForBranchesAndTagsFromTheSecondSyncOn() throws Exception {
+        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
+             SourceRepo source = SourceRepo.create(github.root(), dir.resolve("work"), "octo/shape")) {
+            var first = source.commit("main", "a.txt", "a");
+            source.pullRequestRefs(9_000, first);
+            Path cacheConfig = dir.resolve("cache/octo/shape.git/config");
+            GitMirror mirror = mirror(github.baseUri());
+            PushTarget target = PushTarget.local(dir.resolve("mirrors/octo/shape.git"));
+
+            syncOnce(mirror, target);
+            assertThat(java.nio.file.Files.readString(cacheConfig)).containsPattern("\\[protocol\\]\\s+version = 2");
+            github.clearRequests();
+            syncOnce(mirror, target);
+            assertThat(github.requests()).extracting(GitHttpServer.Request::method).containsExactly("GET", "POST");
+
+            source.commit("main", "a.txt", "a2");
+            syncOnce(mirror, target);
+            assertThat(SourceRepo.refsOf(dir.resolve("mirrors/octo/shape.git"))).isEqualTo(source.refs());
+        }
+    }
+
     private static void syncOnce(GitMirror mirror, PushTarget target) {
         try (MirrorSession session = mirror.open("octo/shape")) {
             session.fetch();

@@ -127,6 +127,24 @@ final class SourceRepo implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code count} pull request refs ({@code refs/pull/<n>/head}, as GitHub advertises them) on {@code target},
+     * written as the repository's packed-refs (which must not exist yet: faster than 10,000 ref updates); the mirror
+     * never copies them.
+     */
+    void pullRequestRefs(int count, ObjectId target) {
+        StringBuilder packed = new StringBuilder("# pack-refs with: peeled\n");
+        for (int n = 1; n <= count; n++) {
+            packed.append(target.name()).append(" refs/pull/").append(n).append("/head\n");
+        }
+        try {
+            Files.writeString(git.getRepository().getDirectory().toPath().resolve("packed-refs"), packed,
+                    java.nio.file.StandardOpenOption.CREATE_NEW);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     Map<String, ObjectId> refs() {
         return refsOf(git.getRepository());
     }

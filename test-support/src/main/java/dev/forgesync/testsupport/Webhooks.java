@@ -81,6 +81,15 @@ public final class Webhooks {
         return new Delivery(event, UUID.randomUUID().toString(), body, sign(secret, body));
     }
 
+    /** Rewrites {@code repository.default_branch} (and {@code master_branch}, its old name) of a payload. */
+    public static byte[] withDefaultBranch(byte[] payload, String branch) {
+        ObjectNode root = (ObjectNode) JSON.readTree(payload);
+        ObjectNode repo = (ObjectNode) root.get("repository");
+        repo.put("default_branch", branch);
+        repo.put("master_branch", branch);
+        return JSON.writeValueAsBytes(root);
+    }
+
     /** Rewrites {@code repository.{id,name,full_name,html_url,clone_url,owner.login}} of a payload. */
     public static byte[] withRepository(byte[] payload, String fullName, long githubId) {
         String[] parts = fullName.split("/", 2);

@@ -16,6 +16,7 @@ import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.pack.PackConfig;
+import org.eclipse.jgit.transport.CredentialItem;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.PushConnection;
@@ -25,6 +26,7 @@ import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.TrackingRefUpdate;
+import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
@@ -78,15 +80,17 @@ public final class MirrorSession implements AutoCloseable {
      */
     public FetchOutcome fetch() {
         TransferMeter meter = new TransferMeter();
+        SourceProtocol protocol = SourceProtocol.choose(repo.getConfig());
         CredentialsProvider credentials = sourceCredentials.provider();
         try (Transport transport = Transport.open(repo, source)) {
-            transport.setCredentialsProvider(credentials);
+            authenticate(transport, credentials);
             transport.setTimeout(timeoutSeconds());
             transport.setTagOpt(TagOpt.NO_TAGS);
             transport.setRemoveDeletedRefs(true);
             meter.attach(transport);
             FetchResult result = transport.fetch(NullProgressMonitor.INSTANCE, FETCHED);
             lease.touch();
+            protocol.learn(result.getAdvertisedRefs());
             result.getTrackingRefUpdates().forEach(u -> fetched.put(u.getRemoteName(), u));
             Map<String, ObjectId> refs = mirroredRefs();
             int changed = (int) result.getTrackingRefUpdates().stream()
@@ -306,9 +310,28 @@ public final class MirrorSession implements AutoCloseable {
         transport.setPushThin(true);
         transport.setTimeout(timeoutSeconds());
         if (target.user() != null && target.secret() != null) {
-            transport.setCredentialsProvider(new UsernamePasswordCredentialsProvider(target.user(), target.secret()));
+            authenticate(transport, new UsernamePasswordCredentialsProvider(target.user(), target.secret()));
         }
         meter.attach(transport);
+    }
+
+    /**
+     * Over HTTP the credentials go with the first request (Basic, as git sends them once it knows the realm), so a
+     * ref advertisement is one request, not a 401 and a retry: OneDev's and GitHub's filters read the
+     * {@code Authorization} header on every request (onedev-api.md §1.5). The provider stays for a server that
+     * challenges anyway.
+     */
+    private static void authenticate(Transport transport, CredentialsProvider credentials) {
+        if (credentials == null) {
+            return;
+        }
+        transport.setCredentialsProvider(credentials);
+        CredentialItem.Username user = new CredentialItem.Username();
+        CredentialItem.Password password = new CredentialItem.Password();
+        if (transport instanceof TransportHttp http && credentials.get(transport.getURI(), user, password)) {
+            http.setPreemptiveBasicAuthentication(user.getValue(), new String(password.getValue()));
+            password.clear();
+        }
     }
 
     private URIish destinationUri(PushTarget target) throws IOException, URISyntaxException {

@@ -6,103 +6,19 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Random;
-import java.util.Set;
+
+import dev.forgesync.testsupport.bench.RealRepository;
 
 /**
- * The repository the GitHub stand-in serves: generated, or a real bare repository given as {@code BENCH_REPO}.
- *
- * <p>A real one is never written to: the served repository is a new bare directory whose {@code objects/info/alternates}
- * points at the given one's objects, with a copy of its refs (every namespace, e.g. {@code refs/pull/*} or Gerrit's
- * {@code refs/changes/*}, so the advertisement is the real one). The incremental step's commits land in the new
- * directory only. Branches and tags that reach objects the given repository lacks (a copy made with a blob size
- * filter leaves large blobs out) are left out, since no server could send them: the bench says which.
+ * The repository the GitHub stand-in serves when no real one is given ({@code BENCH_REPO}, served by
+ * {@link RealRepository#overlay}): generated with git fast-import; and the incremental step's commits, which land in
+ * the served directory only.
  */
 final class BenchSource {
 
     private BenchSource() {
-    }
-
-    /** Serves {@code real} at {@code served} (an absent folder); answers the branches and tags left out. */
-    static List<String> overlay(Path real, Path served) throws Exception {
-        Files.createDirectories(served.getParent());
-        run(served.getParent(), "git", "init", "--bare", "-q", served.toString());
-        Files.writeString(served.resolve("objects/info/alternates"),
-                real.resolve("objects").toAbsolutePath() + "\n");
-        Set<String> incomplete = incompleteRefs(real);
-        StringBuilder packed = new StringBuilder();
-        for (String line : git(real, "for-each-ref", "--format=%(objectname) %(refname)").split("\n")) {
-            if (!line.isBlank() && !incomplete.contains(line.substring(line.indexOf(' ') + 1))) {
-                packed.append(line).append('\n');
-            }
-        }
-        Files.writeString(served.resolve("packed-refs"), packed.toString());
-        String head = git(real, "symbolic-ref", "HEAD").trim();
-        if (incomplete.contains(head)) {
-            head = git(served, "for-each-ref", "--sort=-committerdate", "--count=1", "--format=%(refname)",
-                    "refs/heads").trim();
-        }
-        git(served, "symbolic-ref", "HEAD", head);
-        return List.copyOf(incomplete);
-    }
-
-    /** Branches and tags whose history reaches an object {@code repo} does not have. */
-    private static Set<String> incompleteRefs(Path repo) throws Exception {
-        List<String> missing = missingObjects(repo, List.of("--branches", "--tags"));
-        Set<String> out = new LinkedHashSet<>();
-        if (missing.isEmpty()) {
-            return out;
-        }
-        for (String blob : missing) {
-            String introducers;
-            try {
-                introducers = git(repo, "log", "--branches", "--tags", "--format=%H", "--find-object=" + blob);
-            } catch (IllegalStateException e) {
-                continue; // git could not diff past the missing object: the per-ref check below finds the refs
-            }
-            for (String commit : introducers.split("\n")) {
-                if (!commit.isBlank()) {
-                    out.addAll(lines(git(repo, "for-each-ref", "--contains", commit, "--format=%(refname)",
-                            "refs/heads", "refs/tags")));
-                }
-            }
-        }
-        List<String> rest = new ArrayList<>(lines(git(repo, "for-each-ref", "--format=%(refname)", "refs/heads",
-                "refs/tags")));
-        rest.removeAll(out);
-        if (!missingObjects(repo, rest).isEmpty()) {
-            for (String ref : rest) {
-                if (!missingObjects(repo, List.of(ref)).isEmpty()) {
-                    out.add(ref);
-                }
-            }
-        }
-        return out;
-    }
-
-    private static List<String> missingObjects(Path repo, List<String> revs) throws Exception {
-        if (revs.isEmpty()) {
-            return List.of();
-        }
-        List<String> cmd = new ArrayList<>(List.of("git", "--git-dir=" + repo, "rev-list", "--objects",
-                "--missing=print"));
-        cmd.addAll(revs);
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        List<String> missing = new ArrayList<>();
-        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                if (line.startsWith("?")) {
-                    missing.add(line.substring(1));
-                }
-            }
-        }
-        p.waitFor();
-        return missing;
     }
 
     /** Builds the history with git fast-import: each commit adds a file of base64 text (compresses like code). */
@@ -179,25 +95,10 @@ final class BenchSource {
     }
 
     static String git(Path gitDir, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("git", "--git-dir=" + gitDir));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
-        }
-        return out;
+        return RealRepository.git(gitDir, args);
     }
 
     static void run(Path dir, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
-        }
-    }
-
-    private static List<String> lines(String s) {
-        return s.lines().filter(l -> !l.isBlank()).toList();
+        RealRepository.run(dir, java.util.Map.of(), cmd);
     }
 }

@@ -2,12 +2,10 @@ package dev.forgesync.worker.bench;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +15,7 @@ import java.util.function.Function;
 import org.springframework.util.FileSystemUtils;
 import org.springframework.util.unit.DataSize;
 
+import dev.forgesync.testsupport.bench.RealRepository;
 import dev.forgesync.worker.config.GithubProperties;
 import dev.forgesync.worker.config.MirrorProperties;
 import dev.forgesync.worker.mirror.FetchOutcome;
@@ -79,23 +78,35 @@ public final class MirrorBenchmark {
                             + " pushed %d bytes; push/thin = %.2f, fetch/thin = %.2f%n", thinPack, inc.fetched,
                     inc.pushed, inc.pushed / (double) thinPack, inc.fetched / (double) thinPack);
 
-            List<Double> noop = new ArrayList<>();
-            long noopPushed = 0;
-            BenchServers.Counts counts = null;
-            for (int i = 0; i < Math.max(3, runs); i++) {
-                servers.clear();
-                Step r = bench.worker("worker0", false);
-                counts = servers.count();
-                noop.add(r.total() * 1000);
-                noopPushed += r.pushed;
+            noop(bench, servers, runs, "as chosen (" + bench.protocol("worker0") + ")");
+            // The two protocols side by side on the same cache, for the choice in SourceProtocol.
+            for (String version : List.of("0", "2")) {
+                bench.protocol("worker0", version);
+                noop(bench, servers, runs, "protocol v" + version);
             }
-            System.out.printf("no-op sync: median %.0f ms %s, bytes pushed %d; requests per sync: %d to the source"
-                            + " (%d upload-pack), %d to OneDev (%d receive-pack)%n", median(noop), rounded(noop),
-                    noopPushed, counts.source(), counts.sourcePacks(), counts.destination(),
-                    counts.destinationPacks());
         } finally {
             FileSystemUtils.deleteRecursively(root);
         }
+    }
+
+    /** No-op syncs of the cache worker0 (nothing changed upstream): time, bytes read from the source, requests. */
+    private static void noop(Bench bench, BenchServers servers, int runs, String label) throws Exception {
+        List<Double> times = new ArrayList<>();
+        long pushed = 0;
+        long fetched = 0;
+        BenchServers.Counts counts = null;
+        for (int i = 0; i < Math.max(3, runs); i++) {
+            servers.clear();
+            Step r = bench.worker("worker0", false);
+            counts = servers.count();
+            times.add(r.total() * 1000);
+            pushed += r.pushed;
+            fetched = r.fetched;
+        }
+        System.out.printf("no-op sync, %s: median %.0f ms %s, %d bytes read from the source, bytes pushed %d;"
+                        + " requests per sync: %d to the source (%d upload-pack), %d to OneDev (%d receive-pack)%n",
+                label, median(times), rounded(times), fetched, pushed, counts.source(), counts.sourcePacks(),
+                counts.destination(), counts.destinationPacks());
     }
 
     private static void describe(Path source, String real, int commits) throws Exception {
@@ -106,7 +117,7 @@ public final class MirrorBenchmark {
                     (System.nanoTime() - t0) / 1e9);
         } else {
             Path dir = Path.of(real).toAbsolutePath();
-            List<String> left = BenchSource.overlay(dir, source);
+            List<String> left = RealRepository.overlay(dir, source);
             System.out.printf("repository: %s, %.1f MiB of packs%n", dir,
                     bytesUnder(dir.resolve("objects")) / 1048576.0);
             if (!left.isEmpty()) {
@@ -184,35 +195,28 @@ public final class MirrorBenchmark {
             return step;
         }
 
-        /** git init --bare + fetch of branches and tags, then a push of the same refspecs; the clone is deleted. */
-        Step cli(String name) throws Exception {
-            URI target = servers.project(name);
-            Path dir = root.resolve("cli-" + name + ".git");
-            long t0 = System.nanoTime();
-            git(root, Map.of(), "init", "--bare", "-q", dir.toString());
-            git(dir, Map.of(), "fetch", "--quiet", "--prune", source.toString(), "+refs/heads/*:refs/heads/*",
-                    "+refs/tags/*:refs/tags/*");
-            long t1 = System.nanoTime();
-            // The credentials go through the environment (GIT_CONFIG_*), never the command line.
-            String basic = Base64.getEncoder().encodeToString(("bench:" + TOKEN).getBytes(StandardCharsets.UTF_8));
-            git(dir, Map.of("GIT_CONFIG_COUNT", "1", "GIT_CONFIG_KEY_0", "http.extraHeader",
-                    "GIT_CONFIG_VALUE_0", "Authorization: Basic " + basic), "push", "--quiet", "--force",
-                    target.toString(), "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*");
-            long t2 = System.nanoTime();
-            FileSystemUtils.deleteRecursively(dir);
-            return new Step((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t2 - t0) / 1e9, 0, 0);
+        /** The protocol the cache of {@code name} remembers for its source ({@code protocol.version}), or v0. */
+        String protocol(String name) throws Exception {
+            Path config = cache(name);
+            String stored = RealRepository.run(root, Map.of(), "git", "config", "-f", config.toString(), "--default",
+                    "0", "protocol.version").trim();
+            return "v" + stored;
         }
-    }
 
-    private static void git(Path dir, Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("git"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
+        /** Makes the cache of {@code name} fetch with this protocol version, as an operator could. */
+        void protocol(String name, String version) throws Exception {
+            RealRepository.run(root, Map.of(), "git", "config", "-f", cache(name).toString(), "protocol.version", version);
+        }
+
+        private Path cache(String name) {
+            return root.resolve("cache-" + name).resolve(NAME + ".git").resolve("config");
+        }
+
+        /** The git command line's mirror through the same servers ({@link RealRepository#cliMirror}). */
+        Step cli(String name) throws Exception {
+            RealRepository.Timing t = RealRepository.cliMirror(source, servers.project(name), "bench", TOKEN,
+                    root.resolve("cli-" + name + ".git"));
+            return new Step(t.fetch(), t.push(), t.total(), 0, 0);
         }
     }
 
