@@ -67,6 +67,7 @@ final class Pipeline implements AutoCloseable {
         java.util.function.Consumer<Path> prepareCache = dir -> { };
         final Map<String, String> workerEnv = new LinkedHashMap<>();
         final Map<String, String> ingestEnv = new LinkedHashMap<>();
+        final Map<String, String> controlEnv = new LinkedHashMap<>();
 
         Options workers(int n) {
             workers = n;
@@ -85,6 +86,11 @@ final class Pipeline implements AutoCloseable {
 
         Options ingestEnv(String name, String value) {
             ingestEnv.put(name, value);
+            return this;
+        }
+
+        Options controlEnv(String name, String value) {
+            controlEnv.put(name, value);
             return this;
         }
 
@@ -166,6 +172,10 @@ final class Pipeline implements AutoCloseable {
 
     ServiceProcess ingest() {
         return ingest;
+    }
+
+    ServiceProcess control() {
+        return control;
     }
 
     List<ServiceProcess> workers() {
@@ -271,6 +281,9 @@ final class Pipeline implements AutoCloseable {
         env.put("FORGESYNC_RECOVERY_PENDING_AFTER", "20s");
         env.put("FORGESYNC_RECOVERY_IN_PROGRESS_AFTER", "20s");
         env.put("FORGESYNC_RECOVERY_FAILED_OVERDUE", "20s");
+        // Freshness reads ref advertisements from the git host the workers clone from, not github.com.
+        env.put("FORGESYNC_GITHUB_BASE_URL", github.baseUri().toString());
+        env.putAll(options.controlEnv);
         return new ServiceProcess("control", Path.of(jar("e2e.control.jar")), "256m", Signals.freePort(), env, logDir)
                 .jvmOptions(jvmOptions());
     }
