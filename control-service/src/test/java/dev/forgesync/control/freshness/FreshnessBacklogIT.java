@@ -2,16 +2,10 @@ package dev.forgesync.control.freshness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.lib.Ref;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,7 +29,7 @@ import dev.forgesync.testsupport.github.GithubApiStandIn;
 class FreshnessBacklogIT {
 
     static final TestDatabase DB = migrated();
-    static final GithubApiStandIn GITHUB = GithubApiStandIn.start(tempDir(), null);
+    static final GithubApiStandIn GITHUB = GithubApiStandIn.start(SourceTips.tempDir(), null);
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -80,7 +74,7 @@ class FreshnessBacklogIT {
     /** A completed repository whose recorded digest is the source's tips now, its check due. */
     private void mirroredAndDue(String fullName) {
         GITHUB.createRepository(fullName);
-        Map<String, String> tips = tips(fullName);
+        Map<String, String> tips = SourceTips.of(GITHUB, fullName);
         jdbc.sql("""
                 WITH r AS (
                     INSERT INTO repositories (github_url, github_repo_name, github_owner, github_full_name,
@@ -94,29 +88,9 @@ class FreshnessBacklogIT {
                 .param("digest", RefsDigest.of(tips)).param("count", tips.size()).update();
     }
 
-    private Map<String, String> tips(String fullName) {
-        try {
-            Map<String, String> tips = new HashMap<>();
-            for (Ref ref : Git.lsRemoteRepository().setRemote(GITHUB.baseUri() + "/" + fullName + ".git").call()) {
-                tips.put(ref.getName(), ref.getObjectId().getName());
-            }
-            return tips;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static TestDatabase migrated() {
         TestDatabase db = TestDatabase.create("freshness_backlog");
         db.migrate();
         return db;
-    }
-
-    private static java.nio.file.Path tempDir() {
-        try {
-            return Files.createTempDirectory("github-standin-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
