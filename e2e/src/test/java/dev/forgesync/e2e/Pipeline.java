@@ -147,7 +147,8 @@ final class Pipeline implements AutoCloseable {
         KafkaBroker.deleteRecursively(logDir);
         mkdirs(home);
         mkdirs(logDir);
-        broker = KafkaBroker.start(Path.of("target", "kafka-state").toAbsolutePath());
+        // e2e.kafka.state: another folder lets a second pipeline run beside this one (each stops its folder's broker).
+        broker = KafkaBroker.start(Path.of(System.getProperty("e2e.kafka.state", "target/kafka-state")).toAbsolutePath());
         db = options.database != null ? options.database : freshDatabase();
         github = GitHttpServer.builder(mkdirs(home.resolve("github"))).start();
         onedev = OneDevStandIn.start(mkdirs(home.resolve("onedev")), CANARY);
