@@ -148,7 +148,8 @@ final class Pipeline implements AutoCloseable {
         mkdirs(home);
         mkdirs(logDir);
         // e2e.kafka.state: another folder lets a second pipeline run beside this one (each stops its folder's broker).
-        broker = KafkaBroker.start(Path.of(System.getProperty("e2e.kafka.state", "target/kafka-state")).toAbsolutePath());
+        Path kafkaState = Path.of(System.getProperty("e2e.kafka.state", "target/kafka-state"));
+        broker = KafkaBroker.start(kafkaState.toAbsolutePath());
         db = options.database != null ? options.database : freshDatabase();
         github = GitHttpServer.builder(mkdirs(home.resolve("github"))).start();
         onedev = OneDevStandIn.start(mkdirs(home.resolve("onedev")), CANARY);

@@ -82,7 +82,7 @@ public final class ReconcileBenchmark {
                 bare.add(dir);
                 digests.add(RefsDigest.of(GitRepos.refs(dir)));
             }
-            try (Pipeline pipeline = start("reconcile-sweep", patient(Pipeline.options().workers(0))
+            try (Pipeline pipeline = start("reconcile-sweep", Pipeline.options().workers(0).fullJit()
                     .ingestEnv("LOGGING_LEVEL_DEV_FORGESYNC", "WARN")
                     .controlEnv("FORGESYNC_GITHUB_BASE_URL", git.baseUri().toString()))) {
                 registerMirrored(pipeline, repositories, digests);
@@ -127,7 +127,8 @@ public final class ReconcileBenchmark {
                 WITH due AS (UPDATE repository_freshness SET next_check_at = NOW() RETURNING 1)
                 SELECT NOW() AS t0, COUNT(*) AS n FROM due""").get(0).get("t0");
         EndToEndBenchmark.waitUntil(Duration.ofMinutes(20), () -> count(pipeline,
-                "SELECT COUNT(*) AS n FROM repository_freshness WHERE checked_at >= CAST(? AS timestamptz)", t0) == repositories, 250);
+                "SELECT COUNT(*) AS n FROM repository_freshness WHERE checked_at >= CAST(? AS timestamptz)", t0)
+                == repositories, 250);
         double wall = (System.nanoTime() - wallStart) / 1e9;
         long cpu = cpuMillis(pid) - cpuStart;
         // control-service's own background (relay, recovery, gauges) over the same span, to subtract: the lower of
@@ -144,13 +145,16 @@ public final class ReconcileBenchmark {
                 && r.path().endsWith("/info/refs") && "service=git-upload-pack".equals(r.query())).count();
         double sweepSeconds = ((Number) span.get("seconds")).doubleValue();
         double netCpu = cpu - idlePerSecond * wall;
-        print(String.format(Locale.ROOT, "repositories: %d, fresh after the sweep: %s", repositories, span.get("fresh")));
+        print(String.format(Locale.ROOT, "repositories: %d, fresh after the sweep: %s", repositories,
+                span.get("fresh")));
         print(String.format(Locale.ROOT, "requests at the git server: %d (%d ref advertisements), %d distinct paths,"
-                        + " at most %d per path: %.3f requests per repository (goal 1)", requests.size(), advertisements,
+                        + " at most %d per path: %.3f requests per repository (goal 1)", requests.size(),
+                advertisements,
                 perPath.size(), perPath.values().stream().mapToLong(Long::longValue).max().orElse(0),
                 requests.size() / (double) repositories));
         print(String.format(Locale.ROOT, "sweep wall time (all due at once -> last checked_at): %.1f s (goal <= 60 s);"
-                + " %.0f repositories/s; observed by the bench %.1f s", sweepSeconds, repositories / sweepSeconds, wall));
+                + " %.0f repositories/s; observed by the bench %.1f s", sweepSeconds, repositories / sweepSeconds,
+                wall));
         print(String.format(Locale.ROOT, "control-service CPU: %d ms during the sweep, idle baseline %.0f ms/s (%.0f ms"
                         + " over the sweep): %.3f ms per repository gross, %.3f ms net", cpu, idlePerSecond,
                 idlePerSecond * wall, cpu / (double) repositories, netCpu / repositories));
@@ -166,7 +170,7 @@ public final class ReconcileBenchmark {
     // --- 2. detection latency with webhooks off ---
 
     private static void latency(int repositories, int pushesEach, int intervalSeconds) throws Exception {
-        try (Pipeline pipeline = start("reconcile-latency", patient(Pipeline.options().workers(1))
+        try (Pipeline pipeline = start("reconcile-latency", Pipeline.options().workers(1).fullJit()
                 .workerEnv("LOGGING_LEVEL_DEV_FORGESYNC", "WARN")
                 .ingestEnv("LOGGING_LEVEL_DEV_FORGESYNC", "WARN")
                 .controlEnv("FORGESYNC_FRESHNESS_INTERVAL", intervalSeconds + "s"))) {
@@ -253,8 +257,9 @@ public final class ReconcileBenchmark {
         }
     }
 
-    private static double backfillRound(GithubApiStandIn github, Map<String, String> heads, int workers) throws Exception {
-        try (Pipeline pipeline = start("reconcile-backfill-" + workers, patient(Pipeline.options().workers(workers))
+    private static double backfillRound(GithubApiStandIn github, Map<String, String> heads, int workers)
+            throws Exception {
+        try (Pipeline pipeline = start("reconcile-backfill-" + workers, Pipeline.options().workers(workers).fullJit()
                 .workerEnv("SPRING_KAFKA_LISTENER_CONCURRENCY", "1")
                 .workerEnv("FORGESYNC_GITHUB_BASE_URL", github.baseUri().toString())
                 .workerEnv("LOGGING_LEVEL_DEV_FORGESYNC", "WARN")
@@ -276,9 +281,11 @@ public final class ReconcileBenchmark {
                     SELECT COUNT(DISTINCT r.id) AS n FROM repositories r JOIN sync_logs l ON l.repository_id = r.id
                     WHERE r.github_owner = 'backfill' AND l.event_type = 'sync_completed'""") == repositories, 1000);
             Map<String, Object> span = pipeline.query("""
-                    SELECT EXTRACT(EPOCH FROM (SELECT MAX(created_at) FROM sync_logs WHERE event_type = 'sync_completed')
-                                            - (SELECT MIN(created_at) FROM repositories)) AS seconds,
-                           EXTRACT(EPOCH FROM (SELECT MAX(created_at) - MIN(created_at) FROM repositories)) AS registering
+                    SELECT EXTRACT(EPOCH FROM
+                               (SELECT MAX(created_at) FROM sync_logs WHERE event_type = 'sync_completed')
+                               - (SELECT MIN(created_at) FROM repositories)) AS seconds,
+                           EXTRACT(EPOCH FROM
+                               (SELECT MAX(created_at) - MIN(created_at) FROM repositories)) AS registering
                     """).get(0);
             double took = ((Number) span.get("seconds")).doubleValue();
             checkMirrored(pipeline, heads);
@@ -288,7 +295,8 @@ public final class ReconcileBenchmark {
             ids.forEach(id -> perPartition.merge(partition(id), 1, Integer::sum));
             int max = perPartition.values().stream().mapToInt(Integer::intValue).max().orElse(0);
             print(String.format(Locale.ROOT, "%d worker(s): %d mirrored in %.1f s from the first registration to the"
-                            + " last sync_completed (registration of all took %.1f s); %d requests to the GitHub stand-in"
+                            + " last sync_completed (registration of all took %.1f s); %d requests to the GitHub"
+                            + " stand-in"
                             + " (%.1f per repository); keys per partition max %d, mean %.1f",
                     workers, repositories, took, ((Number) span.get("registering")).doubleValue(),
                     github.requests().size() - before, (github.requests().size() - before) / (double) repositories,
@@ -314,11 +322,6 @@ public final class ReconcileBenchmark {
     }
 
     // --- helpers ---
-
-    /** The full JIT (measuring, not starting up). */
-    private static Pipeline.Options patient(Pipeline.Options options) {
-        return options.fullJit();
-    }
 
     /**
      * Starts the pipeline, up to three times: at load 30-40 (other builds beside the benchmark) a service's first

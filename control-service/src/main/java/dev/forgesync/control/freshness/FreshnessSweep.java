@@ -26,7 +26,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * Every tick, takes the repositories whose check is due (each one's next check set 90-110 % of the interval ahead,
  * so checks spread) and checks them, at most {@code per-host} at a time against the git host, batch after batch
  * until fewer than a batch are due (a backlog - thousands adopted at once, or due after an outage - is not paced at
- * one batch per tick). Several instances share the due rows ({@code SKIP LOCKED}). Publishes the gauges {@code forgesync_freshness_repositories{state}}
+ * one batch per tick). Several instances share the due rows ({@code SKIP LOCKED}). Publishes the gauges
+ * {@code forgesync_freshness_repositories{state}}
  * and {@code forgesync_freshness_oldest_stale_seconds}.
  */
 @Component
