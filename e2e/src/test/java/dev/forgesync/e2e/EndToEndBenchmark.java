@@ -102,7 +102,7 @@ public final class EndToEndBenchmark {
             while (pipeline.liveWorkers().size() < workers) {
                 pipeline.addWorker();
             }
-            awaitGroupMembers(workers);
+            awaitGroupMembers(pipeline, workers);
             throughput.put(workers, throughputRound(registered, perPartition, workers));
         }
         pipeline.github().delay(Duration.ZERO);
@@ -251,7 +251,8 @@ public final class EndToEndBenchmark {
         return perSecond;
     }
 
-    private void awaitGroupMembers(int members) throws Exception {
+    /** Waits until the workers' consumer group has {@code members} members, then lets the rebalance settle. */
+    static void awaitGroupMembers(Pipeline pipeline, int members) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 pipeline.broker().bootstrapServers()))) {
             waitUntil(Duration.ofMinutes(2), () -> {
@@ -411,13 +412,13 @@ public final class EndToEndBenchmark {
         waitUntil(atMost, condition, 200);
     }
 
-    private static void waitUntil(Duration atMost, BooleanSupplier condition, long pollMs) {
+    static void waitUntil(Duration atMost, BooleanSupplier condition, long pollMs) {
         org.awaitility.Awaitility.await("benchmark condition").atMost(atMost)
                 .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(pollMs))
                 .until(condition::getAsBoolean);
     }
 
-    private static int intArg(String[] args, int index, int fallback) {
+    static int intArg(String[] args, int index, int fallback) {
         return args.length > index ? Integer.parseInt(args[index]) : fallback;
     }
 }

@@ -147,7 +147,9 @@ final class Pipeline implements AutoCloseable {
         KafkaBroker.deleteRecursively(logDir);
         mkdirs(home);
         mkdirs(logDir);
-        broker = KafkaBroker.start(Path.of("target", "kafka-state").toAbsolutePath());
+        // e2e.kafka.state: another folder lets a second pipeline run beside this one (each stops its folder's broker).
+        Path kafkaState = Path.of(System.getProperty("e2e.kafka.state", "target/kafka-state"));
+        broker = KafkaBroker.start(kafkaState.toAbsolutePath());
         db = options.database != null ? options.database : freshDatabase();
         github = GitHttpServer.builder(mkdirs(home.resolve("github"))).start();
         onedev = OneDevStandIn.start(mkdirs(home.resolve("onedev")), CANARY);
@@ -172,6 +174,10 @@ final class Pipeline implements AutoCloseable {
 
     ServiceProcess ingest() {
         return ingest;
+    }
+
+    ServiceProcess control() {
+        return control;
     }
 
     List<ServiceProcess> workers() {
@@ -277,6 +283,8 @@ final class Pipeline implements AutoCloseable {
         env.put("FORGESYNC_RECOVERY_PENDING_AFTER", "20s");
         env.put("FORGESYNC_RECOVERY_IN_PROGRESS_AFTER", "20s");
         env.put("FORGESYNC_RECOVERY_FAILED_OVERDUE", "20s");
+        // Freshness reads ref advertisements from the git host the workers clone from, not github.com.
+        env.put("FORGESYNC_GITHUB_BASE_URL", github.baseUri().toString());
         env.putAll(options.controlEnv);
         return new ServiceProcess("control", Path.of(jar("e2e.control.jar")), "256m", Signals.freePort(), env, logDir)
                 .jvmOptions(jvmOptions());

@@ -17,7 +17,7 @@ import org.springframework.validation.annotation.Validated;
  * @param interval    {@code FORGESYNC_FRESHNESS_INTERVAL}: how often each repository is checked (each one's next
  *                    check falls at a random point of 90-110 % of it, so checks spread over the interval)
  * @param tick        how often due repositories are looked for
- * @param batchSize   repositories taken per tick at most
+ * @param batchSize   repositories taken at once (a tick takes batch after batch while a whole batch was due)
  * @param perHost     concurrent ref advertisement requests to one git host at most
  * @param timeout     one ref advertisement request's timeout
  */

@@ -24,8 +24,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Every tick, takes the repositories whose check is due (each one's next check set 90-110 % of the interval ahead,
- * so checks spread) and checks them, at most {@code per-host} at a time against the git host. Several instances
- * share the due rows ({@code SKIP LOCKED}). Publishes the gauges {@code forgesync_freshness_repositories{state}}
+ * so checks spread) and checks them, at most {@code per-host} at a time against the git host, batch after batch
+ * until fewer than a batch are due (a backlog - thousands adopted at once, or due after an outage - is not paced at
+ * one batch per tick). Several instances share the due rows ({@code SKIP LOCKED}). Publishes the gauges
+ * {@code forgesync_freshness_repositories{state}}
  * and {@code forgesync_freshness_oldest_stale_seconds}.
  */
 @Component
@@ -55,19 +57,27 @@ class FreshnessSweep extends DedicatedLoop {
                 .register(meters);
     }
 
-    /** One sweep: what each checked repository's state became (undecided checks left out). */
+    /** One sweep: batches until fewer than a batch were due; what each checked repository's state became. */
     List<FreshnessState> sweepOnce() {
+        List<FreshnessState> states = new ArrayList<>();
+        while (batch(states) == properties.batchSize() && !Thread.currentThread().isInterrupted()) {
+            log.debug("freshness: a full batch was due, taking the next one");
+        }
+        refreshGauges();
+        return states;
+    }
+
+    /** One batch of due repositories checked (undecided checks left out of {@code states}); how many were taken. */
+    private int batch(List<FreshnessState> states) {
         ExecutorService pool = checks();
         store.adopt(properties.interval(), properties.batchSize());
         List<FreshnessStore.Due> due = store.takeDue(properties.interval(), properties.batchSize());
         List<Future<Optional<FreshnessState>>> futures = new ArrayList<>();
         due.forEach(d -> futures.add(pool.submit(() -> check.check(d))));
-        List<FreshnessState> states = new ArrayList<>();
         for (Future<Optional<FreshnessState>> future : futures) {
             await(future).ifPresent(states::add);
         }
-        refreshGauges();
-        return states;
+        return due.size();
     }
 
     void refreshGauges() {

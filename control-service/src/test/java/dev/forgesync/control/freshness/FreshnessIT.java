@@ -3,16 +3,9 @@ package dev.forgesync.control.freshness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.lib.Ref;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +34,7 @@ class FreshnessIT {
 
     static final String TOKEN = "ghp_freshness_standin_token";
     static final TestDatabase DB = migrated();
-    static final GithubApiStandIn GITHUB = GithubApiStandIn.start(tempDir(), TOKEN);
+    static final GithubApiStandIn GITHUB = GithubApiStandIn.start(SourceTips.tempDir(), TOKEN);
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -136,7 +129,7 @@ class FreshnessIT {
 
     /** What sync-worker's completion writes (PushedRefs), in the statement that completes the row. */
     private void workerCompletes(long id, String fullName) {
-        Map<String, String> tips = tips(fullName);
+        Map<String, String> tips = SourceTips.of(GITHUB, fullName);
         jdbc.sql("""
                 WITH done AS (UPDATE repositories SET sync_status = 'completed' WHERE id = :id RETURNING id)
                 INSERT INTO repository_freshness (repository_id, pushed_refs_digest, pushed_ref_count, pushed_at)
@@ -144,18 +137,6 @@ class FreshnessIT {
                 ON CONFLICT (repository_id) DO UPDATE
                 SET pushed_refs_digest = EXCLUDED.pushed_refs_digest, pushed_at = NOW(), next_check_at = NOW()""")
                 .param("id", id).param("digest", RefsDigest.of(tips)).param("count", tips.size()).update();
-    }
-
-    private Map<String, String> tips(String fullName) {
-        try {
-            Map<String, String> tips = new HashMap<>();
-            for (Ref ref : Git.lsRemoteRepository().setRemote(GITHUB.baseUri() + "/" + fullName + ".git").call()) {
-                tips.put(ref.getName(), ref.getObjectId().getName());
-            }
-            return tips;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private String state(long id) {
@@ -172,13 +153,5 @@ class FreshnessIT {
         TestDatabase db = TestDatabase.create("freshness");
         db.migrate();
         return db;
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("github-standin-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

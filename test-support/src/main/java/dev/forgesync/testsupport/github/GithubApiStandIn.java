@@ -373,6 +373,11 @@ public final class GithubApiStandIn implements AutoCloseable {
         return server.requests();
     }
 
+    /** Holds every request (REST and git) this long before serving it: GitHub's latency from afar. */
+    public void delay(java.time.Duration delay) {
+        server.delay(delay);
+    }
+
     /** Every request (REST and git) answers {@code status} until 0 is set. */
     public void failEverythingWith(int status) {
         server.failWith(status);
