@@ -15,8 +15,9 @@ if [ -z "${BENCH_NO_BUILD:-}" ]; then
   rm -f ingest-service/target/ingest-service-*.jar* control-service/target/control-service-*.jar* sync-worker/target/sync-worker-*.jar*
   ./mvnw -q -B -o -pl e2e -am -DskipTests -Dforgesync.image.skip=true package
 fi
+read -r -a java_opts <<<"${BENCH_JAVA_OPTS:-}"
 cd e2e
-exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -De2e.ingest.jar="${BENCH_INGEST_JAR:-$ROOT/ingest-service/target/ingest-service-$VERSION.jar}" \
+exec java -Xmx2g "${java_opts[@]}" -De2e.ingest.jar="${BENCH_INGEST_JAR:-$ROOT/ingest-service/target/ingest-service-$VERSION.jar}" \
   -De2e.worker.jar="${BENCH_WORKER_JAR:-$ROOT/sync-worker/target/sync-worker-$VERSION.jar}" \
   -De2e.control.jar="${BENCH_CONTROL_JAR:-$ROOT/control-service/target/control-service-$VERSION.jar}" \
   -cp "target/test-classes:$(cat target/e2e.classpath)" dev.forgesync.e2e.ReconcileBenchmark "$@"
