@@ -33,6 +33,7 @@ class ComposeFileTest {
 
     private static final Path PROJECT = Path.of("..").toAbsolutePath().normalize();
     private static final Path COMPOSE = PROJECT.resolve("docker-compose.yml");
+    private static final Path GITHUB_APP = PROJECT.resolve("docker-compose.github-app.yml");
     private static final Pattern VARIABLE = Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-?][^}]*)?}");
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|secret|token).*");
     private static final Pattern ONLY_A_VARIABLE = Pattern.compile("\\$\\{[A-Z_][A-Z0-9_]*(:\\?[^}]*|:-)?}");
@@ -224,13 +225,11 @@ class ComposeFileTest {
                 .containsEntry("FORGESYNC_ONEDEV_TOKEN", "${FORGESYNC_ONEDEV_TOKEN:-}")
                 .containsEntry("FORGESYNC_GITHUB_TOKEN", "${FORGESYNC_GITHUB_TOKEN:-}")
                 .containsEntry("FORGESYNC_GITHUB_APP_ID", "${FORGESYNC_GITHUB_APP_ID:-}")
-                .containsEntry("FORGESYNC_GITHUB_APP_PRIVATE_KEY_FILE", "${FORGESYNC_GITHUB_APP_PRIVATE_KEY_FILE:-}")
+                .doesNotContainKey("FORGESYNC_GITHUB_APP_PRIVATE_KEY_FILE") // set by docker-compose.github-app.yml
                 .containsEntry("SPRING_DATASOURCE_USERNAME", "${FORGESYNC_APP_ROLE:-app_user}")
                 .containsEntry("SPRING_FLYWAY_ENABLED", "false")
                 .containsEntry("SPRING_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
         assertThat(list(worker, "volumes")).containsExactly(env.get("FORGESYNC_MIRROR_CACHE_DIR"));
-        assertThat(list(worker, "secrets")).as("the GitHub App's key, a mounted secret").containsExactly("github-app-key");
-        assertThat(list(services.get("control-service"), "secrets")).containsExactly("github-app-key");
         assertThat(dependsOn(worker)).containsEntry("migrate", "service_completed_successfully")
                 .containsEntry("db-roles", "service_completed_successfully")
                 .containsEntry("kafka-init", "service_completed_successfully")
@@ -320,6 +319,45 @@ class ComposeFileTest {
         assertThat(run(env, config)).isNotZero();
     }
 
+    @Test
+    void theDefaultFileDeclaresNoSecretFileThatMustExist() {
+        // Compose v1 refuses to start a service whose secret file is missing (even /dev/null): the GitHub App's key
+        // lives in the override file, used only by those who configure an App.
+        assertThat(compose).doesNotContainKey("secrets");
+        services.forEach((name, service) -> assertThat(service).as(name).doesNotContainKey("secrets"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theGithubAppOverrideMountsTheKeyAsASecretForTheWorkersAndControlService() throws IOException {
+        Map<String, Object> override;
+        try (Reader reader = Files.newBufferedReader(GITHUB_APP)) {
+            override = new Yaml().load(reader);
+        }
+        Map<String, Map<String, Object>> overridden = (Map<String, Map<String, Object>>) override.get("services");
+
+        assertThat(overridden).containsOnlyKeys("sync-worker", "control-service");
+        overridden.forEach((name, service) -> {
+            assertThat(list(service, "secrets")).as(name).containsExactly("github-app-key");
+            assertThat(env(service)).as(name)
+                    .containsExactly(Map.entry("FORGESYNC_GITHUB_APP_PRIVATE_KEY_FILE", "/run/secrets/github-app-key"));
+        });
+        assertThat(override.get("secrets")).isEqualTo(Map.of("github-app-key", Map.of("file",
+                "${FORGESYNC_GITHUB_APP_KEY_HOST_PATH:?set it in .env to the path of the GitHub App's private key}")));
+    }
+
+    @Test
+    void dockerComposeConfigAcceptsTheGithubAppOverrideOnlyWithTheKeysPath() throws Exception {
+        List<String> config = composeConfigCommand(GITHUB_APP);
+        assumeThat(config).as("a docker compose CLI (plugin v2 or docker-compose v1) is installed").isNotEmpty();
+        Path key = Files.writeString(Path.of("target", "github-app-test.pem").toAbsolutePath(), "not a key\n");
+        Map<String, String> env = withRequiredSecrets();
+
+        assertThat(run(env, config)).as("without FORGESYNC_GITHUB_APP_KEY_HOST_PATH").isNotZero();
+        env.put("FORGESYNC_GITHUB_APP_KEY_HOST_PATH", key.toString());
+        assertThat(run(env, config)).isZero();
+    }
+
     private static Map<String, String> withRequiredSecrets() {
         Map<String, String> env = new LinkedHashMap<>();
         for (String secret : List.of("FORGESYNC_DB_OWNER_PASSWORD", "FORGESYNC_APP_PASSWORD", "FORGESYNC_MONITOR_PASSWORD",
@@ -333,21 +371,28 @@ class ComposeFileTest {
      * {@code docker compose config} (v2 plugin) or, failing that, {@code docker-compose config} (v1, Debian's package)
      * on a copy without the top-level {@code name:} that v1 does not know; empty when neither is installed.
      */
-    private static List<String> composeConfigCommand() throws IOException, InterruptedException {
+    private static List<String> composeConfigCommand(Path... overrides) throws IOException, InterruptedException {
         Path env = Path.of("target", "compose-test.env").toAbsolutePath(); // empty: no developer's .env leaks in
         Files.createDirectories(env.getParent());
         Files.writeString(env, "");
+        List<String> command = new ArrayList<>();
+        Path file = COMPOSE;
         if (run(Map.of(), List.of("docker", "compose", "version")) == 0) {
-            return List.of("docker", "compose", "--project-directory", PROJECT.toString(), "--env-file", env.toString(),
-                    "-f", COMPOSE.toString(), "config", "--quiet");
+            command.addAll(List.of("docker", "compose"));
+        } else if (run(Map.of(), List.of("docker-compose", "version")) == 0) {
+            command.add("docker-compose");
+            file = Path.of("target", "docker-compose.v1.yml").toAbsolutePath();
+            Files.writeString(file, Files.readString(COMPOSE).replaceFirst("(?m)^name: .*\\R", ""));
+        } else {
+            return List.of();
         }
-        if (run(Map.of(), List.of("docker-compose", "version")) == 0) {
-            Path v1 = Path.of("target", "docker-compose.v1.yml").toAbsolutePath();
-            Files.writeString(v1, Files.readString(COMPOSE).replaceFirst("(?m)^name: .*\\R", ""));
-            return List.of("docker-compose", "--project-directory", PROJECT.toString(), "--env-file", env.toString(),
-                    "-f", v1.toString(), "config", "--quiet");
+        command.addAll(List.of("--project-directory", PROJECT.toString(), "--env-file", env.toString(),
+                "-f", file.toString()));
+        for (Path override : overrides) {
+            command.addAll(List.of("-f", override.toString()));
         }
-        return List.of();
+        command.addAll(List.of("config", "--quiet"));
+        return command;
     }
 
     private static int run(Map<String, String> env, List<String> command) throws InterruptedException {
