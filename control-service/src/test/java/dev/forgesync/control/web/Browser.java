@@ -12,9 +12,12 @@ import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium driven through {@code /usr/bin/chromedriver} (Selenium's own driver download cannot
@@ -68,11 +71,22 @@ final class Browser implements AutoCloseable {
         driver.manage().deleteAllCookies();
     }
 
-    /** Types the token into the sign-in form and submits it. */
+    /** Types the token into the sign-in form, submits it and waits for the page it leads to. */
     void signIn(String token) {
         open("/signin");
         driver.findElement(By.id("token")).sendKeys(token);
-        driver.findElement(By.id("signin")).click();
+        follow(driver.findElement(By.id("signin")));
+    }
+
+    /**
+     * Clicks what leads to another page (a link, a form's button) and waits, bounded, until that page has replaced
+     * this one: a click returns before the navigation it starts, so the next command could still read (or, with
+     * {@link #open}, cancel) the page it left.
+     */
+    void follow(WebElement element) {
+        WebElement page = driver.findElement(By.tagName("html"));
+        element.click();
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
     }
 
     String text(String id) {

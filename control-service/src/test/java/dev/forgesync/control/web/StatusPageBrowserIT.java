@@ -165,11 +165,11 @@ class StatusPageBrowserIT {
         browser.signIn(READ);
         browser.open("/repositories");
         browser.driver().findElement(By.id("q")).sendKeys("hello-forge");
-        browser.driver().findElement(By.cssSelector("form.filters button")).click();
+        browser.follow(browser.driver().findElement(By.cssSelector("form.filters button")));
 
         List<WebElement> rows = browser.driver().findElements(By.cssSelector("#repositories tbody tr"));
         assertThat(rows).extracting(WebElement::getText).singleElement().asString().contains("octo-org/hello-forgesync");
-        browser.driver().findElement(By.linkText("octo-org/hello-forgesync")).click();
+        browser.follow(browser.driver().findElement(By.linkText("octo-org/hello-forgesync")));
 
         assertThat(browser.path()).isEqualTo("/repositories/" + completed);
         assertThat(browser.driver().findElements(By.cssSelector("#timeline tbody tr"))).hasSize(3);
@@ -186,7 +186,7 @@ class StatusPageBrowserIT {
 
         List<String> seen = new java.util.ArrayList<>(names());
         while (browser.has(By.id("next-page"))) {
-            browser.driver().findElement(By.id("next-page")).click();
+            browser.follow(browser.driver().findElement(By.id("next-page")));
             seen.addAll(names());
         }
         assertThat(seen).doesNotHaveDuplicates()
@@ -237,7 +237,7 @@ class StatusPageBrowserIT {
         browser.open("/repositories");
 
         browser.driver().findElement(By.id("partial")).click();
-        browser.driver().findElement(By.cssSelector("form.filters button")).click();
+        browser.follow(browser.driver().findElement(By.cssSelector("form.filters button")));
 
         assertThat(browser.driver().getCurrentUrl()).contains("partial=true");
         assertThat(names()).containsExactly("octo-org/partially-refused");
@@ -270,7 +270,7 @@ class StatusPageBrowserIT {
         long id = data.repository("octo-org/resync-me", "completed");
         browser.signIn(ADMIN);
         browser.open("/repositories/" + id);
-        browser.driver().findElement(By.id("resync")).click();
+        browser.follow(browser.driver().findElement(By.id("resync")));
 
         assertThat(browser.text("notice")).contains("Resync requested");
         assertThat(browser.text("sync-status")).isEqualTo("pending");
@@ -288,7 +288,7 @@ class StatusPageBrowserIT {
         WebElement row = browser.driver().findElement(By.cssSelector("#failures tr[data-id='" + id + "']"));
         assertThat(browser.driver().findElements(By.cssSelector("#failures tbody tr")).get(0).getAttribute("data-id"))
                 .as("newest first").isEqualTo(Long.toString(id));
-        row.findElement(By.tagName("button")).click();
+        browser.follow(row.findElement(By.tagName("button")));
 
         assertThat(browser.path()).startsWith("/failures");
         assertThat(browser.text("notice")).contains("Retry requested");
