@@ -7,9 +7,11 @@ import java.util.Map;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 import dev.forgesync.testsupport.TestDatabase;
 import dev.forgesync.testsupport.TestKafka;
+import dev.forgesync.testsupport.github.GithubApiStandIn;
 
 /** Properties every control-service test context shares, and a way to start one by hand (for outages). */
 public final class ControlContexts {
@@ -29,6 +31,17 @@ public final class ControlContexts {
         properties.put("forgesync.publish.broker-down-backoff", "1s");
         properties.put("spring.datasource.hikari.minimum-idle", "2");
         return properties;
+    }
+
+    /**
+     * A test context against {@code db} that reaches GitHub (REST API and git host) at {@code github}: the
+     * {@link #properties()}, the database's connection, and the two GitHub URLs.
+     */
+    public static void register(DynamicPropertyRegistry registry, TestDatabase db, GithubApiStandIn github) {
+        properties().forEach((name, value) -> registry.add(name, () -> value));
+        db.springProperties().forEach((name, value) -> registry.add(name, () -> value));
+        registry.add("forgesync.github.api-url", () -> github.apiUri().toString());
+        registry.add("forgesync.github.base-url", () -> github.baseUri().toString());
     }
 
     /**

@@ -51,12 +51,9 @@ class DiscoveryIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        ControlContexts.properties().forEach((name, value) -> registry.add(name, () -> value));
-        DB.springProperties().forEach((name, value) -> registry.add(name, () -> value));
+        ControlContexts.register(registry, DB, GITHUB);
         registry.add("forgesync.ops.admin-token", () -> ADMIN);
         registry.add("forgesync.ops.read-token", () -> READ);
-        registry.add("forgesync.github.api-url", () -> GITHUB.apiUri().toString());
-        registry.add("forgesync.github.base-url", () -> GITHUB.baseUri().toString());
         registry.add("forgesync.github.token", () -> TOKEN);
         registry.add("forgesync.discovery.enabled", () -> "false");
         registry.add("forgesync.freshness.enabled", () -> "false");

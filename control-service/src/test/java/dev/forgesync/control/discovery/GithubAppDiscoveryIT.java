@@ -51,10 +51,7 @@ class GithubAppDiscoveryIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        ControlContexts.properties().forEach((name, value) -> registry.add(name, () -> value));
-        DB.springProperties().forEach((name, value) -> registry.add(name, () -> value));
-        registry.add("forgesync.github.api-url", () -> GITHUB.apiUri().toString());
-        registry.add("forgesync.github.base-url", () -> GITHUB.baseUri().toString());
+        ControlContexts.register(registry, DB, GITHUB);
         registry.add("forgesync.github.app-id", () -> Long.toString(APP_ID));
         registry.add("forgesync.github.app-private-key-file", KEY_FILE::toString);
         registry.add("forgesync.github.app-token-renew-before", () -> RENEW_BEFORE.toSeconds() + "s");

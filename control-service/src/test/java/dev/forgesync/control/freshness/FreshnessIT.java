@@ -38,10 +38,7 @@ class FreshnessIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        ControlContexts.properties().forEach((name, value) -> registry.add(name, () -> value));
-        DB.springProperties().forEach((name, value) -> registry.add(name, () -> value));
-        registry.add("forgesync.github.api-url", () -> GITHUB.apiUri().toString());
-        registry.add("forgesync.github.base-url", () -> GITHUB.baseUri().toString());
+        ControlContexts.register(registry, DB, GITHUB);
         registry.add("forgesync.github.token", () -> TOKEN);
         registry.add("forgesync.discovery.enabled", () -> "false");
         registry.add("forgesync.freshness.interval", () -> "2s");
