@@ -81,7 +81,7 @@ final class PagedQuery {
     <T> Page<T> run(JdbcClient jdbc, String select, String order, RowMapper<T> mapper, OpsParams.PageRequest page,
             Function<T, String> cursorOf) {
         String pageSql = select + narrowing() + "\nORDER BY " + order + "\nLIMIT :limit OFFSET :offset";
-        return run(jdbc, select, pageSql, page, mapper, cursorOf);
+        return countAndPage(jdbc, select, pageSql, page, mapper, cursorOf);
     }
 
     /**
@@ -93,10 +93,10 @@ final class PagedQuery {
      */
     <T> Page<T> runWithPage(JdbcClient jdbc, String select, String pageStatement, RowMapper<T> mapper,
             OpsParams.PageRequest page, Function<T, String> cursorOf) {
-        return run(jdbc, select, pageStatement.formatted(narrowing()), page, mapper, cursorOf);
+        return countAndPage(jdbc, select, pageStatement.formatted(narrowing()), page, mapper, cursorOf);
     }
 
-    private <T> Page<T> run(JdbcClient jdbc, String select, String pageSql, OpsParams.PageRequest page,
+    private <T> Page<T> countAndPage(JdbcClient jdbc, String select, String pageSql, OpsParams.PageRequest page,
             RowMapper<T> mapper, Function<T, String> cursorOf) {
         String countSql = "SELECT COUNT(*) FROM (" + select + and(conditions) + "\nLIMIT :countLimit) AS matching";
         long counted = jdbc.sql(countSql)
