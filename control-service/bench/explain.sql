@@ -84,4 +84,45 @@ PREPARE status_page(text, int) AS
 SELECT r.id, r.github_full_name FROM repositories r LEFT JOIN repository_freshness f ON f.repository_id = r.id
 WHERE TRUE AND r.sync_status = $1 ORDER BY r.id LIMIT $2;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE status_page('failed', 51);
+-- OpsQueries.OWNER_ACTIVITY_PAGE (issue 12): each repository of the owner gives its newest offset + limit matching
+-- steps from idx_sync_logs_repository_created_at, the page's ids are the top-N of those, then only the page's rows
+-- are read, by primary key (the LIMIT 1 keeps that a nested loop in the generic plan).
+\echo '== /api/syncs/activity?owner= (ops API, generic plan): the first page, per-repository form'
+PREPARE owner_lateral_page(text, int, bigint, bigint) AS
+SELECT sl.id, sl.repository_id, top.github_full_name, sl.event_type, sl.status, sl.duration_seconds,
+       sl.bytes_transferred, sl.error_code, sl.error_message, sl.created_at
+FROM (SELECT c.id, c.created_at, r.github_full_name
+      FROM repositories r
+      CROSS JOIN LATERAL (SELECT sl.id, sl.created_at FROM sync_logs sl
+                          WHERE sl.repository_id = r.id
+                          ORDER BY sl.created_at DESC, sl.id DESC LIMIT $4) c
+      WHERE r.github_owner = $1
+      ORDER BY c.created_at DESC, c.id DESC LIMIT $2 OFFSET $3) top
+CROSS JOIN LATERAL (SELECT sl.id, sl.repository_id, sl.event_type, sl.status, sl.duration_seconds,
+                           sl.bytes_transferred, sl.error_code, sl.error_message, sl.created_at
+                    FROM sync_logs sl WHERE sl.id = top.id LIMIT 1) sl
+ORDER BY top.created_at DESC, top.id DESC;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE owner_lateral_page('owner-0042', 51, 0, 51);
+\echo '== /api/syncs/activity?owner= (ops API, generic plan): page 11 by offset, per-repository form'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE owner_lateral_page('owner-0042', 51, 500, 551);
+\echo '== /api/syncs/activity?owner=&eventType=sync_completed&since= after a cursor (ops API, generic plan), per-repository form'
+PREPARE owner_lateral_filtered(text, int, bigint, bigint, text, timestamptz, timestamptz, bigint) AS
+SELECT sl.id, sl.repository_id, top.github_full_name, sl.event_type, sl.status, sl.duration_seconds,
+       sl.bytes_transferred, sl.error_code, sl.error_message, sl.created_at
+FROM (SELECT c.id, c.created_at, r.github_full_name
+      FROM repositories r
+      CROSS JOIN LATERAL (SELECT sl.id, sl.created_at FROM sync_logs sl
+                          WHERE sl.repository_id = r.id
+                            AND sl.event_type = $5 AND sl.created_at >= $6
+                            AND (sl.created_at, sl.id) < ($7, $8)
+                          ORDER BY sl.created_at DESC, sl.id DESC LIMIT $4) c
+      WHERE r.github_owner = $1
+      ORDER BY c.created_at DESC, c.id DESC LIMIT $2 OFFSET $3) top
+CROSS JOIN LATERAL (SELECT sl.id, sl.repository_id, sl.event_type, sl.status, sl.duration_seconds,
+                           sl.bytes_transferred, sl.error_code, sl.error_message, sl.created_at
+                    FROM sync_logs sl WHERE sl.id = top.id LIMIT 1) sl
+ORDER BY top.created_at DESC, top.id DESC;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+EXECUTE owner_lateral_filtered('owner-0042', 51, 0, 51, 'sync_completed', NOW() - INTERVAL '90 days',
+                               NOW() - INTERVAL '30 days', 2500000);
 RESET plan_cache_mode;

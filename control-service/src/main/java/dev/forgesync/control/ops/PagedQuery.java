@@ -49,6 +49,11 @@ final class PagedQuery {
         return this;
     }
 
+    PagedQuery bind(String name, String value) {
+        params.addValue(name, value, Types.VARCHAR);
+        return this;
+    }
+
     /** Keyset position {@code (:afterAt, :afterId)} in {@code condition}, for the page only; null: the beginning. */
     PagedQuery after(OpsParams.Cursor after, String condition) {
         if (after != null) {
@@ -75,14 +80,30 @@ final class PagedQuery {
     /** {@code cursorOf}: the {@code after} value of a row, or null when the list has no keyset order. */
     <T> Page<T> run(JdbcClient jdbc, String select, String order, RowMapper<T> mapper, OpsParams.PageRequest page,
             Function<T, String> cursorOf) {
-        String filtered = select + and(conditions);
-        long counted = jdbc.sql("SELECT COUNT(*) FROM (" + filtered + "\nLIMIT :countLimit) AS matching")
+        String pageSql = select + narrowing() + "\nORDER BY " + order + "\nLIMIT :limit OFFSET :offset";
+        return countAndPage(jdbc, select, pageSql, page, mapper, cursorOf);
+    }
+
+    /**
+     * As {@link #run}, with a page statement of its own where the plain {@code select ... ORDER BY ... LIMIT} reads
+     * too much: {@code pageStatement} has one {@code %s} where the conditions and the cursor go (each as
+     * {@code AND ...}), and names {@code :limit} (page size + 1), {@code :offset} and, if it needs it,
+     * {@code :offsetPlusLimit} (their sum: the most rows a page can take from any one part of the matches). It must
+     * return the rows {@code select} ordered and paged would. The count is {@code select}'s, as in {@link #run}.
+     */
+    <T> Page<T> runWithPage(JdbcClient jdbc, String select, String pageStatement, RowMapper<T> mapper,
+            OpsParams.PageRequest page, Function<T, String> cursorOf) {
+        return countAndPage(jdbc, select, pageStatement.formatted(narrowing()), page, mapper, cursorOf);
+    }
+
+    private <T> Page<T> countAndPage(JdbcClient jdbc, String select, String pageSql, OpsParams.PageRequest page,
+            RowMapper<T> mapper, Function<T, String> cursorOf) {
+        String countSql = "SELECT COUNT(*) FROM (" + select + and(conditions) + "\nLIMIT :countLimit) AS matching";
+        long counted = jdbc.sql(countSql)
                 .paramSource(with(new MapSqlParameterSource()).addValue("countLimit", page.countLimit() + 1L))
                 .query(Long.class).single();
         MapSqlParameterSource paged = with(cursor).addValue("limit", page.size() + 1)
-                .addValue("offset", page.offset());
-        String pageSql = filtered + (cursorCondition == null ? "" : and(List.of(cursorCondition)))
-                + "\nORDER BY " + order + "\nLIMIT :limit OFFSET :offset";
+                .addValue("offset", page.offset()).addValue("offsetPlusLimit", page.offset() + page.size() + 1);
         List<T> rows = jdbc.sql(pageSql).paramSource(paged).query(mapper).list();
         boolean hasMore = rows.size() > page.size();
         List<T> items = hasMore ? rows.subList(0, page.size()) : rows;
@@ -90,6 +111,11 @@ final class PagedQuery {
         String next = hasMore && cursorOf != null ? cursorOf.apply(items.get(items.size() - 1)) : null;
         return new Page<>(List.copyOf(items), page.page(), page.size(), capped ? page.countLimit() : counted, capped,
                 hasMore, next);
+    }
+
+    /** The conditions of the filters given, then the cursor's: what narrows the page. */
+    private String narrowing() {
+        return and(conditions) + (cursorCondition == null ? "" : and(List.of(cursorCondition)));
     }
 
     private static String and(List<String> conditions) {

@@ -453,6 +453,30 @@ class OpsApiIT {
     }
 
     @Test
+    void activityOfAnOwnerPagesNewestFirstAcrossItsRepositoriesByCursorWithTheOtherFilters() {
+        long a = data.repository("acme/a", "completed");
+        long b = data.repository("acme/b", "completed");
+        long elsewhere = data.repository("other/c", "completed");
+        Instant tie = OpsData.daysAgo(2);
+        long oldest = data.log(a, "sync_started", "in_progress", OpsData.daysAgo(3));
+        long tiedInA = data.log(a, "sync_started", "in_progress", tie);
+        long tiedInB = data.log(b, "sync_started", "in_progress", tie);
+        data.log(b, "sync_completed", "success", OpsData.daysAgo(1));
+        long newest = data.log(a, "sync_started", "in_progress", Instant.now());
+        data.log(elsewhere, "sync_started", "in_progress", OpsData.daysAgo(1));
+
+        String filters = "/api/syncs/activity?owner=acme&eventType=sync_started&status=in_progress&size=2";
+        JsonNode first = ok(api.get(filters, READ));
+        assertThat(ids(first)).containsExactly(newest, tiedInB);
+        assertThat(first.path("total").asLong()).isEqualTo(COUNT_LIMIT);
+        assertThat(first.path("totalCapped").asBoolean()).isTrue();
+        JsonNode second = ok(api.get(filters + "&after=" + first.path("nextCursor").asString(), READ));
+        assertThat(ids(second)).containsExactly(tiedInA, oldest);
+        assertThat(second.path("hasMore").asBoolean()).isFalse();
+        assertThat(second.path("items").get(0).path("githubFullName").asString()).isEqualTo("acme/a");
+    }
+
+    @Test
     void repositoriesPendingAndUnprocessedWebhooksPageByCursorToo() {
         long a = data.repository("acme/a", "pending");
         long b = data.repository("acme/b", "pending");
