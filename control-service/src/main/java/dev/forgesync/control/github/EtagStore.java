@@ -1,0 +1,76 @@
+package dev.forgesync.control.github;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Answers kept with their ETag, by URL, in {@code github_etags} (V11), so the next request for the URL is conditional
+ * ({@code If-None-Match}) and a 304 (free against the rate limit) is served from here, also after a restart. The
+ * body is stored gzip-compressed. Bounded: beyond {@code capacity} rows the least recently used go first. The URL is
+ * the only key: the client never puts a token in a URL, and no header is stored.
+ */
+final class EtagStore {
+
+    record Entry(String etag, String body, String next) {
+    }
+
+    private static final String TOUCH = """
+            UPDATE github_etags SET used_at = NOW() WHERE url = :url RETURNING etag, body, next_url""";
+    private static final String UPSERT = """
+            INSERT INTO github_etags (url, etag, body, next_url, used_at) VALUES (:url, :etag, :body, :next, NOW())
+            ON CONFLICT (url) DO UPDATE SET etag = EXCLUDED.etag, body = EXCLUDED.body, next_url = EXCLUDED.next_url,
+                                            used_at = EXCLUDED.used_at""";
+    private static final String TRIM = """
+            DELETE FROM github_etags WHERE url IN (
+                SELECT url FROM github_etags ORDER BY used_at DESC OFFSET :capacity)""";
+
+    private final JdbcClient jdbc;
+    private final int capacity;
+
+    EtagStore(DataSource dataSource, int capacity) {
+        this.jdbc = JdbcClient.create(dataSource);
+        this.capacity = capacity;
+    }
+
+    /** The stored answer for {@code url}, which counts as a use of it. */
+    Optional<Entry> get(String url) {
+        return jdbc.sql(TOUCH).param("url", url)
+                .query((rs, n) -> new Entry(rs.getString("etag"), gunzip(rs.getBytes("body")), rs.getString("next_url")))
+                .optional();
+    }
+
+    /** Keeps (or replaces) the answer for {@code url}, then drops the least recently used beyond the capacity. */
+    void put(String url, Entry entry) {
+        jdbc.sql(UPSERT).param("url", url).param("etag", entry.etag()).param("body", gzip(entry.body()))
+                .param("next", entry.next()).update();
+        jdbc.sql(TRIM).param("capacity", capacity).update();
+    }
+
+    private static byte[] gzip(String body) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(body.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static String gunzip(byte[] stored) {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(stored))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
