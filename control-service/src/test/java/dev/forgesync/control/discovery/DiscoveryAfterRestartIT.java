@@ -32,8 +32,7 @@ class DiscoveryAfterRestartIT {
     @BeforeEach
     void start(@TempDir Path root) {
         github = GithubApiStandIn.start(root, TOKEN);
-        db = TestDatabase.create("restart");
-        db.migrate();
+        db = ControlContexts.migrated("restart");
     }
 
     @AfterEach

@@ -35,14 +35,13 @@ class GithubAppFreshnessIT {
     static final AppKeys KEYS = AppKeys.generate();
     static final Path ROOT = SourceTips.tempDir();
     static final Path KEY_FILE = AppKeys.write(ROOT.resolve("secrets/forgesync-app.pem"), KEYS.pkcs1Pem());
-    static final TestDatabase DB = migrated();
+    static final TestDatabase DB = ControlContexts.migrated("appfreshness");
     static final GithubApiStandIn GITHUB = GithubApiStandIn.start(ROOT.resolve("github"), "ghp_test_reads_tips");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         ControlContexts.register(registry, DB, GITHUB);
-        registry.add("forgesync.github.app-id", () -> Long.toString(APP_ID));
-        registry.add("forgesync.github.app-private-key-file", KEY_FILE::toString);
+        ControlContexts.registerApp(registry, APP_ID, KEY_FILE);
         registry.add("forgesync.discovery.enabled", () -> "false");
         registry.add("forgesync.healing.enabled", () -> "false");
         registry.add("forgesync.freshness.interval", () -> "2s");
@@ -71,11 +70,5 @@ class GithubAppFreshnessIT {
         assertThat(GITHUB.issuedAppTokens()).as("the installation's token, minted once and reused")
                 .singleElement().satisfies(token ->
                 assertThat(output.getAll()).doesNotContain(token.value()));
-    }
-
-    private static TestDatabase migrated() {
-        TestDatabase db = TestDatabase.create("appfreshness");
-        db.migrate();
-        return db;
     }
 }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -48,9 +47,9 @@ class GithubAppRedeliveryIT {
 
     static final long APP_ID = 161803;
     static final AppKeys KEYS = AppKeys.generate();
-    static final Path ROOT = tempDir();
+    static final Path ROOT = ControlContexts.tempDir("github-app-redelivery-");
     static final Path KEY_FILE = AppKeys.write(ROOT.resolve("secrets/forgesync-app.pem"), KEYS.pkcs1Pem());
-    static final TestDatabase DB = migrated();
+    static final TestDatabase DB = ControlContexts.migrated("appredelivery");
     static final GithubApiStandIn GITHUB = GithubApiStandIn.start(ROOT.resolve("github"), null);
     static final List<String> RECEIVED = new CopyOnWriteArrayList<>();
     static final HttpServer WEBHOOKS = webhookEndpoint();
@@ -59,8 +58,7 @@ class GithubAppRedeliveryIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         ControlContexts.register(registry, DB, GITHUB);
-        registry.add("forgesync.github.app-id", () -> Long.toString(APP_ID));
-        registry.add("forgesync.github.app-private-key-file", KEY_FILE::toString);
+        ControlContexts.registerApp(registry, APP_ID, KEY_FILE);
         registry.add("forgesync.discovery.enabled", () -> "false");
         registry.add("forgesync.freshness.enabled", () -> "false");
         registry.add("forgesync.healing.enabled", () -> "false");
@@ -158,22 +156,6 @@ class GithubAppRedeliveryIT {
             });
             server.start();
             return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static TestDatabase migrated() {
-        TestDatabase db = TestDatabase.create("appredelivery");
-        db.migrate();
-        return db;
-    }
-
-    private static Path tempDir() {
-        try {
-            Path dir = Files.createTempDirectory("github-app-redelivery-");
-            dir.toFile().deleteOnExit();
-            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
