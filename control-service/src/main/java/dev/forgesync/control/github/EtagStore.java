@@ -12,6 +12,9 @@ import java.util.zip.GZIPOutputStream;
 
 import javax.sql.DataSource;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -37,6 +40,7 @@ final class EtagStore {
             DELETE FROM github_etags WHERE url IN (
                 SELECT url FROM github_etags ORDER BY used_at DESC OFFSET :capacity)""";
 
+    private static final Logger log = LoggerFactory.getLogger(EtagStore.class);
     private final JdbcClient jdbc;
     private final int capacity;
     private final int trimEvery;
@@ -48,20 +52,36 @@ final class EtagStore {
         this.trimEvery = Math.max(1, capacity / 200);
     }
 
-    /** The stored answer for {@code url}, which counts as a use of it. */
+    /**
+     * The stored answer for {@code url}, which counts as a use of it; none when the database cannot be read (the
+     * request is then made unconditionally: the store saves rate limit, it is never a reason to fail one).
+     */
     Optional<Entry> get(String url) {
-        return jdbc.sql(TOUCH).param("url", url)
-                .query((rs, n) -> new Entry(rs.getString("etag"), gunzip(rs.getBytes("body")), rs.getString("next_url")))
-                .optional();
+        try {
+            return jdbc.sql(TOUCH).param("url", url).query((rs, n) -> new Entry(rs.getString("etag"),
+                    gunzip(rs.getBytes("body")), rs.getString("next_url"))).optional();
+        } catch (DataAccessException e) {
+            unavailable(e);
+            return Optional.empty();
+        }
     }
 
     /** Keeps (or replaces) the answer for {@code url}; now and then drops the least recently used beyond capacity. */
     void put(String url, Entry entry) {
-        jdbc.sql(UPSERT).param("url", url).param("etag", entry.etag()).param("body", gzip(entry.body()))
-                .param("next", entry.next()).update();
-        if (writes.incrementAndGet() % trimEvery == 0) {
-            jdbc.sql(TRIM).param("capacity", capacity).update();
+        try {
+            jdbc.sql(UPSERT).param("url", url).param("etag", entry.etag()).param("body", gzip(entry.body()))
+                    .param("next", entry.next()).update();
+            if (writes.incrementAndGet() % trimEvery == 0) {
+                jdbc.sql(TRIM).param("capacity", capacity).update();
+            }
+        } catch (DataAccessException e) {
+            unavailable(e);
         }
+    }
+
+    private static void unavailable(DataAccessException e) {
+        log.warn("github_etags unavailable, GitHub is asked without If-None-Match: {}",
+                e.getMostSpecificCause().getClass().getSimpleName());
     }
 
     private static byte[] gzip(String body) {

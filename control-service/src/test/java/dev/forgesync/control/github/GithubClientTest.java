@@ -135,6 +135,19 @@ class GithubClientTest {
                 .list()).noneSatisfy(row -> assertThat(row).contains(TOKEN));
     }
 
+    @Test
+    void answersWhenTheEtagDatabaseIsDownByAskingUnconditionally() {
+        github.createRepository("acme/widget");
+        org.postgresql.ds.PGSimpleDataSource down = new org.postgresql.ds.PGSimpleDataSource();
+        down.setUrl("jdbc:postgresql://127.0.0.1:" + dev.forgesync.control.ControlContexts.freePort() + "/nothing");
+        GithubClient client = new GithubClient(properties(TOKEN, 10), GithubCredentials.token(TOKEN),
+                new EtagStore(down, 10), Clock.systemUTC(), pauses::add);
+
+        assertThat(client.get("/repos/acme/widget").status()).isEqualTo(200);
+        assertThat(client.get("/repos/acme/widget").status()).isEqualTo(200);
+        assertThat(github.apiRequests()).extracting(GithubApiServlet.Exchange::status).containsExactly(200, 200);
+    }
+
     private GithubClient client(int reserve) {
         return client(reserve, 1000);
     }
