@@ -1,7 +1,10 @@
 package dev.forgesync.control;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -42,6 +45,30 @@ public final class ControlContexts {
         db.springProperties().forEach((name, value) -> registry.add(name, () -> value));
         registry.add("forgesync.github.api-url", () -> github.apiUri().toString());
         registry.add("forgesync.github.base-url", () -> github.baseUri().toString());
+    }
+
+    /** A test context that authenticates to GitHub as the App {@code appId} with the private key in {@code keyFile}. */
+    public static void registerApp(DynamicPropertyRegistry registry, long appId, Path keyFile) {
+        registry.add("forgesync.github.app-id", () -> Long.toString(appId));
+        registry.add("forgesync.github.app-private-key-file", keyFile::toString);
+    }
+
+    /** A database of its own for a test class, migrated. */
+    public static TestDatabase migrated(String purpose) {
+        TestDatabase db = TestDatabase.create(purpose);
+        db.migrate();
+        return db;
+    }
+
+    /** A new temporary folder (for a stand-in's repositories, a key file), deleted when the JVM exits if empty. */
+    public static Path tempDir(String prefix) {
+        try {
+            Path dir = Files.createTempDirectory(prefix);
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -8,6 +8,8 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+
+import javax.sql.DataSource;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,19 +47,22 @@ public class GithubClient {
     private final GithubCredentials credentials;
     private final HttpClient http;
     private final RateGate gate;
-    private final EtagCache etags;
+    private final EtagStore etags;
 
-    public GithubClient(GithubProperties properties, GithubCredentials credentials) {
-        this(properties, credentials, Clock.systemUTC(), duration -> Thread.sleep(duration.toMillis()));
+    /** A client whose ETags are kept in {@code github_etags} of {@code dataSource}. */
+    public GithubClient(GithubProperties properties, GithubCredentials credentials, DataSource dataSource) {
+        this(properties, credentials, new EtagStore(dataSource, properties.etagEntries()), Clock.systemUTC(),
+                duration -> Thread.sleep(duration.toMillis()));
     }
 
-    GithubClient(GithubProperties properties, GithubCredentials credentials, Clock clock, RateGate.Pause pause) {
+    GithubClient(GithubProperties properties, GithubCredentials credentials, EtagStore etags, Clock clock,
+                 RateGate.Pause pause) {
         this.properties = properties;
         this.credentials = credentials;
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(properties.requestTimeout()).build();
         this.gate = new RateGate(properties.rateLimitReserve(), properties.maxWait(), clock, pause);
-        this.etags = new EtagCache(properties.etagEntries());
+        this.etags = etags;
     }
 
     /** True when requests carry a token (a configured one or a GitHub App's). */
@@ -110,7 +115,7 @@ public class GithubClient {
         try {
             for (int attempt = 1; ; attempt++) {
                 gate.beforeRequest();
-                EtagCache.Entry cached = "GET".equals(method) ? etags.get(url) : null;
+                EtagStore.Entry cached = "GET".equals(method) ? etags.get(url).orElse(null) : null;
                 HttpResponse<String> response = http.send(request(method, url, token(target), cached),
                         HttpResponse.BodyHandlers.ofString());
                 gate.observe(response.headers());
@@ -163,7 +168,7 @@ public class GithubClient {
         return path.startsWith(apiPath) ? path.substring(apiPath.length()) : path;
     }
 
-    private HttpRequest request(String method, String url, String token, EtagCache.Entry cached) {
+    private HttpRequest request(String method, String url, String token, EtagStore.Entry cached) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(properties.requestTimeout())
                 .header("Accept", "application/vnd.github+json").header("X-GitHub-Api-Version", "2022-11-28")
                 .header("User-Agent", "forgesync-control");
@@ -181,7 +186,7 @@ public class GithubClient {
         String next = next(response.headers().firstValue("link").orElse(null));
         String etag = response.headers().firstValue("etag").orElse(null);
         if (response.statusCode() == 200 && etag != null) {
-            etags.put(url, new EtagCache.Entry(etag, response.body(), next));
+            etags.put(url, new EtagStore.Entry(etag, response.body(), next));
         }
         if (response.statusCode() >= 400) {
             log.debug("github: {} answered {}", pathOf(url), response.statusCode());

@@ -1,5 +1,7 @@
 package dev.forgesync.control.github;
 
+import javax.sql.DataSource;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -28,7 +30,7 @@ class GithubConfiguration {
     }
 
     @Bean
-    GithubClient githubClient(GithubProperties properties, GithubCredentials credentials) {
-        return new GithubClient(properties, credentials);
+    GithubClient githubClient(GithubProperties properties, GithubCredentials credentials, DataSource dataSource) {
+        return new GithubClient(properties, credentials, dataSource);
     }
 }

@@ -33,7 +33,8 @@ import dev.forgesync.githubauth.GithubAuthSettings;
  *                        the reset instead of spending the last ones
  * @param maxWait         the longest the client waits for a reset or a {@code Retry-After}; longer is an error
  * @param requestTimeout  one request's timeout
- * @param etagEntries     answers kept with their ETag for conditional requests (least recently used go first)
+ * @param etagEntries     answers kept with their ETag in {@code github_etags} for conditional requests, also after a
+ *                        restart (least recently used go first)
  * @param pageSize        {@code per_page} of listings: GitHub's maximum, 100, costs the fewest requests
  */
 @Validated

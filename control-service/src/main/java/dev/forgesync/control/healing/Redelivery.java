@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,9 @@ import tools.jackson.databind.JsonNode;
  * {@code hookId}, or every hook of an org source found with {@code GET /orgs/{org}/hooks}), the recent deliveries are
  * listed ({@code GET .../hooks/{id}/deliveries}, docs.github.com/rest/orgs/webhooks) and each one that failed within
  * the window, whose {@code X-GitHub-Delivery} (guid) is not in {@code webhook_events} and that was never redelivered,
- * is redelivered once ({@code POST .../deliveries/{delivery_id}/attempts}).
+ * is redelivered once ({@code POST .../deliveries/{delivery_id}/attempts}). Where GitHub refuses (a GitHub App
+ * without the permission "Webhooks" read and write of the organisation or repository, a token that is not an
+ * owner's), one warning per source says so, until the source's webhooks can be read again.
  */
 @Component
 class Redelivery extends DedicatedLoop {
@@ -42,6 +45,7 @@ class Redelivery extends DedicatedLoop {
     private final SourceStore sources;
     private final JdbcClient jdbc;
     private final HealingProperties properties;
+    private final Set<Long> refused = ConcurrentHashMap.newKeySet();
 
     Redelivery(GithubClient github, SourceStore sources, JdbcClient jdbc, HealingProperties properties) {
         super("redelivery", properties.interval());
@@ -55,15 +59,27 @@ class Redelivery extends DedicatedLoop {
     List<String> runOnce() {
         List<String> redelivered = new ArrayList<>();
         for (Source source : sources.all()) {
-            for (String hookPath : hooks(source)) {
-                try {
+            try {
+                for (String hookPath : hooks(source)) {
                     redelivered.addAll(heal(hookPath));
-                } catch (GithubException e) {
-                    log.warn("redelivery for {} skipped: {}", hookPath, e.getMessage());
                 }
+                refused.remove(source.id());
+            } catch (GithubException e) {
+                warnOnce(source, e);
             }
         }
         return redelivered;
+    }
+
+    /** One warning per source until it can be read again; GitHub's message names the request, never a token. */
+    private void warnOnce(Source source, GithubException e) {
+        if (refused.add(source.id())) {
+            log.warn("redelivery: source {}:{} skipped until GitHub lets its webhooks be read and redelivered ({}); "
+                    + "a GitHub App needs the {} permission Webhooks: read and write, a token must be an {}'s",
+                    source.kind().name().toLowerCase(java.util.Locale.ROOT), source.name(), e.getMessage(),
+                    source.kind() == SourceKind.ORG ? "organisation" : "repository",
+                    source.kind() == SourceKind.ORG ? "organisation owner" : "repository admin");
+        }
     }
 
     private List<String> hooks(Source source) {
@@ -78,16 +94,10 @@ class Redelivery extends DedicatedLoop {
         if (source.kind() != SourceKind.ORG || !github.authenticates()) {
             return List.of();
         }
-        try {
-            GithubResponse hooks = github.get(owner + "/hooks");
-            List<String> paths = new ArrayList<>();
-            if (hooks.ok()) {
-                hooks.body().forEach(h -> paths.add(owner + "/hooks/" + h.get("id").asLong()));
-            }
-            return paths;
-        } catch (GithubException e) {
-            return List.of();
-        }
+        GithubResponse hooks = GithubClient.require(github.get(owner + "/hooks"), "GET", owner + "/hooks");
+        List<String> paths = new ArrayList<>();
+        hooks.body().forEach(h -> paths.add(owner + "/hooks/" + h.get("id").asLong()));
+        return paths;
     }
 
     private List<String> heal(String hookPath) {
@@ -109,7 +119,11 @@ class Redelivery extends DedicatedLoop {
         failed.keySet().removeAll(stored(failed.keySet()));
         List<String> redelivered = new ArrayList<>();
         failed.forEach((guid, d) -> {
-            GithubResponse attempt = github.post(hookPath + "/deliveries/" + d.get("id").asLong() + "/attempts");
+            String attemptPath = hookPath + "/deliveries/" + d.get("id").asLong() + "/attempts";
+            GithubResponse attempt = github.post(attemptPath);
+            if (attempt.status() == 401 || attempt.status() == 403) {
+                GithubClient.require(attempt, "POST", attemptPath);
+            }
             if (attempt.ok()) {
                 log.info("delivery {} ({}) redelivered: it failed with {} and was never stored", guid,
                         d.path("event").asString(), d.path("status_code").asInt());

@@ -3,9 +3,6 @@ package dev.forgesync.control.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,9 +39,9 @@ class GithubAppDiscoveryIT {
 
     static final long APP_ID = 271828;
     static final AppKeys KEYS = AppKeys.generate();
-    static final Path ROOT = tempDir();
+    static final Path ROOT = ControlContexts.tempDir("github-app-");
     static final Path KEY_FILE = AppKeys.write(ROOT.resolve("secrets/forgesync-app.pem"), KEYS.pkcs1Pem());
-    static final TestDatabase DB = migrated();
+    static final TestDatabase DB = ControlContexts.migrated("appdiscovery");
     static final GithubApiStandIn GITHUB = GithubApiStandIn.start(ROOT.resolve("github"), null);
     static final Duration TOKEN_LIFETIME = Duration.ofSeconds(6);
     static final Duration RENEW_BEFORE = Duration.ofSeconds(3);
@@ -52,8 +49,7 @@ class GithubAppDiscoveryIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         ControlContexts.register(registry, DB, GITHUB);
-        registry.add("forgesync.github.app-id", () -> Long.toString(APP_ID));
-        registry.add("forgesync.github.app-private-key-file", KEY_FILE::toString);
+        ControlContexts.registerApp(registry, APP_ID, KEY_FILE);
         registry.add("forgesync.github.app-token-renew-before", () -> RENEW_BEFORE.toSeconds() + "s");
         registry.add("forgesync.discovery.enabled", () -> "false");
         registry.add("forgesync.freshness.enabled", () -> "false");
@@ -119,21 +115,5 @@ class GithubAppDiscoveryIT {
 
     private long count(String sql) {
         return jdbc.sql(sql).query(Long.class).single();
-    }
-
-    private static TestDatabase migrated() {
-        TestDatabase db = TestDatabase.create("appdiscovery");
-        db.migrate();
-        return db;
-    }
-
-    private static Path tempDir() {
-        try {
-            Path dir = Files.createTempDirectory("github-app-");
-            dir.toFile().deleteOnExit();
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

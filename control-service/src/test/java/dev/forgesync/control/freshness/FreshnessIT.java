@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,7 +16,6 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.forgesync.control.ControlContexts;
 import dev.forgesync.requests.SyncRequestsTopic;
-import dev.forgesync.schema.RefsDigest;
 import dev.forgesync.testsupport.TestDatabase;
 import dev.forgesync.testsupport.TestKafka;
 import dev.forgesync.testsupport.github.GithubApiStandIn;
@@ -49,6 +47,7 @@ class FreshnessIT {
     MeterRegistry meters;
 
     private final JdbcClient jdbc = JdbcClient.create(DB.dataSource());
+    private final MirroredRows rows = new MirroredRows(jdbc, GITHUB);
 
     @BeforeEach
     void cleanSlate() {
@@ -63,12 +62,12 @@ class FreshnessIT {
     @Test
     void aPushWithNoWebhookIsSeenAsDriftAndRequestedAndTheNextSyncMakesItFreshAgain() {
         GITHUB.createRepository("drift/app");
-        long id = mirrored("drift/app");
-        await().atMost(Duration.ofSeconds(20)).until(() -> state(id).equals("fresh"));
+        long id = rows.mirrored("drift/app");
+        await().atMost(Duration.ofSeconds(20)).until(() -> rows.state(id).equals("fresh"));
 
         GITHUB.commit("drift/app", "feature", "new.txt", "missed by every webhook");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> state(id).equals("stale"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> rows.state(id).equals("stale"));
         assertThat(status(id)).isEqualTo("pending");
         assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_events WHERE event_type = 'drift' AND repository_id = :id")
                 .param("id", id).query(Long.class).single()).isEqualTo(1);
@@ -76,8 +75,8 @@ class FreshnessIT {
                 .stream().anyMatch(p -> p.request().repositoryId() == id && "drift".equals(p.request().trigger())));
         assertThat(meters.get("forgesync.freshness.repositories").tag("state", "stale").gauge().value()).isEqualTo(1);
 
-        workerCompletes(id, "drift/app");
-        await().atMost(Duration.ofSeconds(20)).until(() -> state(id).equals("fresh"));
+        rows.workerCompletes(id, "drift/app");
+        await().atMost(Duration.ofSeconds(20)).until(() -> rows.state(id).equals("fresh"));
         assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_events WHERE event_type = 'drift'").query(Long.class)
                 .single()).isEqualTo(1);
     }
@@ -85,12 +84,12 @@ class FreshnessIT {
     @Test
     void aRepositoryDeletedUpstreamBecomesSourceGoneAndItsMirrorIsKept() {
         GITHUB.createRepository("gone/app");
-        long id = mirrored("gone/app");
-        await().atMost(Duration.ofSeconds(20)).until(() -> state(id).equals("fresh"));
+        long id = rows.mirrored("gone/app");
+        await().atMost(Duration.ofSeconds(20)).until(() -> rows.state(id).equals("fresh"));
 
         GITHUB.delete("gone/app");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> state(id).equals("source_gone"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> rows.state(id).equals("source_gone"));
         assertThat(status(id)).isEqualTo("completed");
         assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_events").query(Long.class).single()).isZero();
     }
@@ -98,47 +97,17 @@ class FreshnessIT {
     @Test
     void aFailingSyncIsFailingAndARefusedTokenIsAuthBroken() {
         GITHUB.createRepository("failing/app");
-        long failing = mirrored("failing/app");
+        long failing = rows.mirrored("failing/app");
         jdbc.sql("UPDATE repositories SET sync_status = 'permanent_failure' WHERE id = :id").param("id", failing)
                 .update();
-        await().atMost(Duration.ofSeconds(20)).until(() -> state(failing).equals("failing"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> rows.state(failing).equals("failing"));
 
         GITHUB.failEverythingWith(401);
         try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> state(failing).equals("auth_broken"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> rows.state(failing).equals("auth_broken"));
         } finally {
             GITHUB.failEverythingWith(0);
         }
-    }
-
-    /** A completed repository whose row says what the worker pushed: the source's tips now. */
-    private long mirrored(String fullName) {
-        long id = jdbc.sql("""
-                INSERT INTO repositories (github_url, github_repo_name, github_owner, github_full_name, github_repo_id,
-                                          sync_status, last_synced_at)
-                VALUES (:url, :name, :owner, :fullName, :githubId, 'in_progress', NOW()) RETURNING id""")
-                .param("url", GITHUB.baseUri() + "/" + fullName).param("name", fullName.split("/")[1])
-                .param("owner", fullName.split("/")[0]).param("fullName", fullName)
-                .param("githubId", GITHUB.repository(fullName).orElseThrow().id()).query(Long.class).single();
-        workerCompletes(id, fullName);
-        return id;
-    }
-
-    /** What sync-worker's completion writes (PushedRefs), in the statement that completes the row. */
-    private void workerCompletes(long id, String fullName) {
-        Map<String, String> tips = SourceTips.of(GITHUB, fullName);
-        jdbc.sql("""
-                WITH done AS (UPDATE repositories SET sync_status = 'completed' WHERE id = :id RETURNING id)
-                INSERT INTO repository_freshness (repository_id, pushed_refs_digest, pushed_ref_count, pushed_at)
-                SELECT id, :digest, :count, NOW() FROM done
-                ON CONFLICT (repository_id) DO UPDATE
-                SET pushed_refs_digest = EXCLUDED.pushed_refs_digest, pushed_at = NOW(), next_check_at = NOW()""")
-                .param("id", id).param("digest", RefsDigest.of(tips)).param("count", tips.size()).update();
-    }
-
-    private String state(long id) {
-        return jdbc.sql("SELECT state FROM repository_freshness WHERE repository_id = :id").param("id", id)
-                .query(String.class).optional().orElse("none");
     }
 
     private String status(long id) {

@@ -8,7 +8,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.LsRemoteCommand;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 import dev.forgesync.testsupport.github.GithubApiStandIn;
 
@@ -18,10 +20,16 @@ final class SourceTips {
     private SourceTips() {
     }
 
+    /** The tips of {@code fullName}, read with the stand-in's own token where it has one (private repositories). */
     static Map<String, String> of(GithubApiStandIn github, String fullName) {
         try {
             Map<String, String> tips = new HashMap<>();
-            for (Ref ref : Git.lsRemoteRepository().setRemote(github.baseUri() + "/" + fullName + ".git").call()) {
+            LsRemoteCommand lsRemote = Git.lsRemoteRepository().setRemote(github.baseUri() + "/" + fullName + ".git");
+            if (github.token() != null) {
+                lsRemote.setCredentialsProvider(new UsernamePasswordCredentialsProvider("x-access-token",
+                        github.token()));
+            }
+            for (Ref ref : lsRemote.call()) {
                 tips.put(ref.getName(), ref.getObjectId().getName());
             }
             return tips;

@@ -15,22 +15,30 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.forgesync.testsupport.GitHttpServer;
+import dev.forgesync.testsupport.TestDatabase;
 import dev.forgesync.testsupport.github.GithubApiServlet;
 import dev.forgesync.githubauth.GithubCredentials;
 import dev.forgesync.testsupport.github.GithubApiStandIn;
 
-/** The client against the GitHub stand-in: pagination, ETags, both rate limits, renames, the token's place. */
+/**
+ * The client against the GitHub stand-in: pagination, ETags (kept in a database of the test's own), both rate limits,
+ * renames, the token's place.
+ */
 class GithubClientTest {
 
     private static final String TOKEN = "ghp_client_test_token_42";
+    private static final TestDatabase DB = migrated();
+    private final JdbcClient jdbc = JdbcClient.create(DB.dataSource());
     private GithubApiStandIn github;
     private final List<Duration> pauses = new CopyOnWriteArrayList<>();
     private final List<Integer> requestsWhenPaused = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start(@TempDir Path root) {
+        jdbc.sql("TRUNCATE github_etags").update();
         github = GithubApiStandIn.start(root, TOKEN);
         github.createOrg("acme");
     }
@@ -100,14 +108,53 @@ class GithubClientTest {
         assertThat(github.requests()).extracting(GitHttpServer.Request::query)
                 .allSatisfy(q -> assertThat(q == null ? "" : q).doesNotContain(TOKEN));
         GithubClient wrong = new GithubClient(properties("not-the-token", 10),
-                GithubCredentials.token("not-the-token"), Clock.systemUTC(), pauses::add);
+                GithubCredentials.token("not-the-token"), new EtagStore(DB.dataSource(), 10), Clock.systemUTC(),
+                pauses::add);
         assertThat(wrong.get("/repos/acme/widget").status()).isEqualTo(401);
         assertThat(properties(TOKEN, 10).toString()).doesNotContain(TOKEN);
     }
 
+    @Test
+    void keepsTheNewestAnswersInTheDatabaseSoANewClientStillAsksConditionallyAndStoresNoToken() {
+        for (String name : List.of("one", "two", "three")) {
+            github.createRepository("acme/" + name);
+        }
+        GithubClient before = client(10, 2);
+        List.of("one", "two", "three").forEach(name -> before.get("/repos/acme/" + name));
+        assertThat(jdbc.sql("SELECT url FROM github_etags").query(String.class).list())
+                .as("the least recently used went first").hasSize(2)
+                .allSatisfy(url -> assertThat(url).doesNotEndWith("/one"));
+
+        github.clearApiRequests();
+        GithubClient after = client(10, 2);
+        GithubResponse again = after.get("/repos/acme/three");
+        assertThat(again.notModified()).isTrue();
+        assertThat(again.body().get("full_name").asString()).isEqualTo("acme/three");
+        assertThat(github.apiRequests()).extracting(GithubApiServlet.Exchange::status).containsExactly(304);
+        assertThat(jdbc.sql("SELECT concat_ws(' ', url, etag, next_url) FROM github_etags").query(String.class)
+                .list()).noneSatisfy(row -> assertThat(row).contains(TOKEN));
+    }
+
+    @Test
+    void answersWhenTheEtagDatabaseIsDownByAskingUnconditionally() {
+        github.createRepository("acme/widget");
+        org.postgresql.ds.PGSimpleDataSource down = new org.postgresql.ds.PGSimpleDataSource();
+        down.setUrl("jdbc:postgresql://127.0.0.1:" + dev.forgesync.control.ControlContexts.freePort() + "/nothing");
+        GithubClient client = new GithubClient(properties(TOKEN, 10), GithubCredentials.token(TOKEN),
+                new EtagStore(down, 10), Clock.systemUTC(), pauses::add);
+
+        assertThat(client.get("/repos/acme/widget").status()).isEqualTo(200);
+        assertThat(client.get("/repos/acme/widget").status()).isEqualTo(200);
+        assertThat(github.apiRequests()).extracting(GithubApiServlet.Exchange::status).containsExactly(200, 200);
+    }
+
     private GithubClient client(int reserve) {
-        return new GithubClient(properties(TOKEN, reserve), GithubCredentials.token(TOKEN), Clock.systemUTC(),
-                duration -> {
+        return client(reserve, 1000);
+    }
+
+    private GithubClient client(int reserve, int etagEntries) {
+        return new GithubClient(properties(TOKEN, reserve), GithubCredentials.token(TOKEN),
+                new EtagStore(DB.dataSource(), etagEntries), Clock.systemUTC(), duration -> {
             requestsWhenPaused.add(github.apiRequests().size());
             pauses.add(duration);
             Instant until = Instant.now().plus(duration);
@@ -119,5 +166,11 @@ class GithubClientTest {
         return new GithubProperties(github.apiUri(), URI.create(github.baseUri().toString()), token, null, null, null,
                 Duration.ofMinutes(5), reserve,
                 Duration.ofMinutes(1), Duration.ofSeconds(10), 1000, 100);
+    }
+
+    private static TestDatabase migrated() {
+        TestDatabase db = TestDatabase.create("githubclient");
+        db.migrate();
+        return db;
     }
 }

@@ -4,18 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import dev.forgesync.githubauth.GithubCredentials;
 import dev.forgesync.testsupport.github.AppKeys;
 
-/** control-service starts with a token or a GitHub App, and refuses to start with both. */
+/**
+ * control-service starts with a token or a GitHub App, and refuses to start with both (the client's ETag store gets a
+ * data source it never connects to here).
+ */
 class GithubConfigurationTest {
 
     private final ApplicationContextRunner context = new ApplicationContextRunner()
-            .withUserConfiguration(GithubConfiguration.class);
+            .withUserConfiguration(GithubConfiguration.class)
+            .withBean(DataSource.class, SimpleDriverDataSource::new);
 
     @Test
     void refusesToStartWithATokenAndAGithubAppNamingBothSettings(@TempDir Path dir) {

@@ -94,7 +94,7 @@ final class AppRoutes {
                 .put("app_id", i.appId()).put("target_id", Math.abs(i.account().hashCode()))
                 .put("target_type", type).put("created_at", i.createdAt().toString())
                 .put("updated_at", i.createdAt().toString()).putNull("single_file_name");
-        permissions(node);
+        permissions(node, i);
         node.putArray("events").add("push").add("repository");
         return node;
     }
@@ -102,7 +102,7 @@ final class AppRoutes {
     private ObjectNode accessToken(Installation i, AppToken token) {
         ObjectNode node = JSON.createObjectNode().put("token", token.value())
                 .put("expires_at", token.expiresAt().toString());
-        permissions(node);
+        permissions(node, i);
         node.put("repository_selection", i.all() ? "all" : "selected");
         if (!i.all()) {
             ArrayNode repositories = node.putArray("repositories");
@@ -113,7 +113,8 @@ final class AppRoutes {
         return node;
     }
 
-    private static void permissions(ObjectNode node) {
-        node.putObject("permissions").put("contents", "read").put("metadata", "read");
+    private static void permissions(ObjectNode node, Installation i) {
+        ObjectNode permissions = node.putObject("permissions");
+        i.permissions().forEach(permissions::put);
     }
 }

@@ -49,7 +49,11 @@ import dev.forgesync.testsupport.github.GithubApiStandIn.Repo;
  *     {@code 301 Moved Permanently} with {@code Location: .../repositories/{id}} and a body naming it; errors are
  *     JSON {@code {"message", "documentation_url"}} ({@code Not Found}, {@code Bad credentials});</li>
  * <li>rest/orgs/webhooks and rest/repos/webhooks: list hooks, list deliveries ({@code per_page} up to 100, newest
- *     first), get a delivery, and {@code POST .../deliveries/{delivery_id}/attempts} answered 202.</li>
+ *     first), get a delivery, and {@code POST .../deliveries/{delivery_id}/attempts} answered 202. Only the owner
+ *     (the stand-in's token; another user's token only for its own repositories) or a GitHub App installation on
+ *     the account with the permission "Webhooks" ({@code organization_hooks} for an organisation's,
+ *     {@code repository_hooks} for a repository's: read to list, write to redeliver) reaches them; an installation
+ *     without it is answered 403 "Resource not accessible by integration", anyone else 404.</li>
  * </ul>
  * Deliveries paginate with a {@code cursor} on GitHub; the stand-in serves only the first page (at most 100).
  */
@@ -67,9 +71,10 @@ public final class GithubApiServlet extends HttpServlet {
     private static final Pattern REPO = Pattern.compile("/repos/([^/]+)/([^/]+)");
     private static final Pattern REPO_BY_ID = Pattern.compile("/repositories/(\\d+)");
     private static final Pattern HOOKS = Pattern.compile("/(orgs/[^/]+|repos/[^/]+/[^/]+)/hooks");
-    private static final Pattern DELIVERIES = Pattern.compile("/(?:orgs/[^/]+|repos/[^/]+/[^/]+)/hooks/(\\d+)/deliveries");
+    private static final Pattern DELIVERIES = Pattern.compile("/(orgs/[^/]+|repos/[^/]+/[^/]+)/hooks/(\\d+)/deliveries");
     private static final Pattern DELIVERY =
-            Pattern.compile("/(?:orgs/[^/]+|repos/[^/]+/[^/]+)/hooks/(\\d+)/deliveries/(\\d+)(/attempts)?");
+            Pattern.compile("/(orgs/[^/]+|repos/[^/]+/[^/]+)/hooks/(\\d+)/deliveries/(\\d+)(/attempts)?");
+    private static final String NOT_ACCESSIBLE = "Resource not accessible by integration";
 
     private static final Pattern INSTALLATION = Pattern.compile("/(orgs|users)/[^/]+/installation|/repos/[^/]+/[^/]+/installation");
 
@@ -197,14 +202,50 @@ public final class GithubApiServlet extends HttpServlet {
                     .orElseGet(Answer::notFound);
         } else if ("GET".equals(method) && (m = REPO.matcher(path)).matches()) {
             return repoByName(req, m.group(1) + "/" + m.group(2), caller);
-        } else if ("GET".equals(method) && (m = HOOKS.matcher(path)).matches()) {
-            return hooks(m.group(1));
-        } else if ("GET".equals(method) && (m = DELIVERIES.matcher(path)).matches()) {
-            return deliveries(req, Long.parseLong(m.group(1)));
-        } else if ((m = DELIVERY.matcher(path)).matches()) {
-            return delivery(method, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), m.group(3) != null);
+        } else if ((m = HOOKS.matcher(path)).matches() || (m = DELIVERIES.matcher(path)).matches()
+                || (m = DELIVERY.matcher(path)).matches()) {
+            return hookRefusal(m.group(1), caller, "GET".equals(method) ? "read" : "write")
+                    .orElseGet(() -> hookRoute(req, path));
         }
         return Answer.notFound();
+    }
+
+    /** Hooks, their deliveries and redelivery attempts, once the caller may reach them. */
+    private Answer hookRoute(HttpServletRequest req, String path) {
+        String method = req.getMethod();
+        Matcher m;
+        if ("GET".equals(method) && (m = HOOKS.matcher(path)).matches()) {
+            return hooks(m.group(1));
+        } else if ("GET".equals(method) && (m = DELIVERIES.matcher(path)).matches()) {
+            return deliveries(req, m.group(1), Long.parseLong(m.group(2)));
+        } else if ((m = DELIVERY.matcher(path)).matches()) {
+            return delivery(method, m.group(1), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
+                    m.group(4) != null);
+        }
+        return Answer.notFound();
+    }
+
+    /**
+     * Why the caller may not {@code level} ({@code read}, {@code write}) the webhooks of {@code owner}
+     * ({@code orgs/{org}} or {@code repos/{owner}/{repo}}): docs.github.com asks an organisation owner (a repository
+     * admin) or the "Webhooks" permission of the organisation (the repository), read to list and write to redeliver.
+     */
+    private Optional<Answer> hookRefusal(String owner, Caller caller, String level) {
+        String[] parts = owner.split("/");
+        boolean org = parts[0].equals("orgs");
+        if (caller.token()) {
+            return Optional.empty();
+        }
+        if (caller.installation() != null) {
+            GithubApps.Installation i = caller.installation();
+            boolean reaches = org ? i.on(parts[1])
+                    : github.repository(parts[1] + "/" + parts[2]).filter(i::covers).isPresent();
+            return reaches && i.allows(org ? "organization_hooks" : "repository_hooks", level) ? Optional.empty()
+                    : Optional.of(Answer.error(403, NOT_ACCESSIBLE, "https://docs.github.com/rest/"
+                            + (org ? "orgs" : "repos") + "/webhooks"));
+        }
+        boolean ownRepository = !org && parts[1].equalsIgnoreCase(caller.user());
+        return ownRepository ? Optional.empty() : Optional.of(Answer.notFound());
     }
 
     private Answer orgRepos(HttpServletRequest req, String org, Caller caller) {
@@ -245,12 +286,20 @@ public final class GithubApiServlet extends HttpServlet {
         }).orElseGet(Answer::notFound);
     }
 
-    private Answer hooks(String owner) {
+    /** The hooks of {@code orgs/{org}} or {@code repos/{owner}/{repo}}. */
+    private List<Hook> hooksOf(String owner) {
         String[] parts = owner.split("/");
-        List<Hook> list = parts[0].equals("orgs") ? github.hooksOf(parts[1], null)
+        return parts[0].equals("orgs") ? github.hooksOf(parts[1], null)
                 : github.hooksOf(parts[1], parts[1] + "/" + parts[2]);
+    }
+
+    private Optional<Hook> hookOf(String owner, long hookId) {
+        return hooksOf(owner).stream().filter(h -> h.id() == hookId).findFirst();
+    }
+
+    private Answer hooks(String owner) {
         ArrayNode array = JSON.createArrayNode();
-        list.forEach(h -> {
+        hooksOf(owner).forEach(h -> {
             ObjectNode hook = array.addObject().put("type", h.repo() == null ? "Organization" : "Repository")
                     .put("id", h.id()).put("name", "web").put("active", true);
             hook.putArray("events").add("push").add("star").add("watch").add("repository");
@@ -259,8 +308,8 @@ public final class GithubApiServlet extends HttpServlet {
         return Answer.json(200, array.toString()).tagged();
     }
 
-    private Answer deliveries(HttpServletRequest req, long hookId) {
-        if (github.hook(hookId).isEmpty()) {
+    private Answer deliveries(HttpServletRequest req, String owner, long hookId) {
+        if (hookOf(owner, hookId).isEmpty()) {
             return Answer.notFound();
         }
         int perPage = perPage(req);
@@ -269,8 +318,8 @@ public final class GithubApiServlet extends HttpServlet {
         return Answer.json(200, array.toString());
     }
 
-    private Answer delivery(String method, long hookId, long deliveryId, boolean attempts) {
-        Optional<Delivery> found = github.hook(hookId).flatMap(h -> github.deliveriesOf(hookId).stream()
+    private Answer delivery(String method, String owner, long hookId, long deliveryId, boolean attempts) {
+        Optional<Delivery> found = hookOf(owner, hookId).flatMap(h -> github.deliveriesOf(hookId).stream()
                 .filter(d -> d.id() == deliveryId).findFirst());
         if (found.isEmpty()) {
             return Answer.notFound();

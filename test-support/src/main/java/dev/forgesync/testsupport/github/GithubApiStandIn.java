@@ -86,20 +86,25 @@ public final class GithubApiStandIn implements AutoCloseable {
     }
 
     /**
-     * Who a REST request authenticates as: nobody, the configured token, an App (by its JWT) or an installation
-     * (by its access token); {@code refusal} is GitHub's message when the credentials are refused (401).
+     * Who a REST request authenticates as: nobody, the configured token (the owner of every account here), another
+     * {@code user}'s token ({@link #userToken}), an App (by its JWT) or an installation (by its access token);
+     * {@code refusal} is GitHub's message when the credentials are refused (401).
      */
-    record Caller(boolean token, Long appId, GithubApps.Installation installation, String refusal) {
-        static final Caller ANONYMOUS = new Caller(false, null, null, null);
-        static final Caller TOKEN = new Caller(true, null, null, null);
+    record Caller(boolean token, String user, Long appId, GithubApps.Installation installation, String refusal) {
+        static final Caller ANONYMOUS = new Caller(false, null, null, null, null);
+        static final Caller TOKEN = new Caller(true, null, null, null, null);
 
         static Caller refused(String message) {
-            return new Caller(false, null, null, message);
+            return new Caller(false, null, null, null, message);
         }
 
-        /** What GitHub shows this caller: public repositories, and private ones its token or installation reaches. */
+        /**
+         * What GitHub shows this caller: public repositories, and private ones its token, its user or its
+         * installation reaches.
+         */
         boolean sees(Repo repo) {
-            return !repo.isPrivate() || token || (installation != null && installation.covers(repo));
+            return !repo.isPrivate() || token || repo.owner().equalsIgnoreCase(user)
+                    || (installation != null && installation.covers(repo));
         }
     }
 
@@ -123,6 +128,7 @@ public final class GithubApiStandIn implements AutoCloseable {
     private final Map<Long, Repo> repos = new ConcurrentHashMap<>();
     private final Map<String, Long> renamedFrom = new ConcurrentHashMap<>();
     private final Map<String, String> accounts = new ConcurrentHashMap<>();
+    private final Map<String, String> userTokens = new ConcurrentHashMap<>();
     private final Map<String, List<Long>> stars = new ConcurrentHashMap<>();
     private final Map<Long, Hook> hooks = new ConcurrentHashMap<>();
     private final Map<Long, List<Delivery>> deliveries = new ConcurrentHashMap<>();
@@ -181,6 +187,15 @@ public final class GithubApiStandIn implements AutoCloseable {
     /** Declares a user. */
     public void createUser(String login) {
         accounts.put(login.toLowerCase(), "User");
+    }
+
+    /**
+     * Accepts {@code token} as a personal access token of {@code login} (declared a user): not the owner of the
+     * organisations here, so it sees public repositories and its own, and no organisation's webhooks.
+     */
+    public void userToken(String login, String token) {
+        accounts.putIfAbsent(login.toLowerCase(), "User");
+        userTokens.put(token, login);
     }
 
     /**
@@ -286,14 +301,26 @@ public final class GithubApiStandIn implements AutoCloseable {
         apps.register(appId, publicKey);
     }
 
-    /** Installs the App on an account with all its repositories; returns the installation id. */
+    /**
+     * Installs the App on an account with all its repositories and the permissions {@code contents: read} and
+     * {@code metadata: read}; returns the installation id.
+     */
     public long installApp(long appId, String account) {
-        return apps.install(appId, account, java.util.Set.of()).id();
+        return apps.install(appId, account, java.util.Set.of(), GithubApps.DEFAULT_PERMISSIONS).id();
     }
 
     /** Installs the App on an account with only the named repositories ({@code owner/name}); returns its id. */
     public long installApp(long appId, String account, String... repositories) {
-        return apps.install(appId, account, java.util.Set.of(repositories)).id();
+        return apps.install(appId, account, java.util.Set.of(repositories), GithubApps.DEFAULT_PERMISSIONS).id();
+    }
+
+    /**
+     * Installs the App on an account with all its repositories and exactly these permissions (GitHub's names and
+     * levels, e.g. {@code contents: read}, {@code organization_hooks: write}; {@code metadata: read} is always
+     * granted); returns the installation id.
+     */
+    public long installApp(long appId, String account, Map<String, String> permissions) {
+        return apps.install(appId, account, java.util.Set.of(), permissions).id();
     }
 
     /** How long installation access tokens issued from now on live (GitHub: one hour). */
@@ -413,10 +440,6 @@ public final class GithubApiStandIn implements AutoCloseable {
         return Optional.ofNullable(renamedFrom.get(oldFullName.toLowerCase())).filter(repos::containsKey);
     }
 
-    Optional<Hook> hook(long id) {
-        return Optional.ofNullable(hooks.get(id));
-    }
-
     List<Hook> hooksOf(String org, String repoFullName) {
         return hooks.values().stream()
                 .filter(h -> repoFullName == null ? h.repo() == null && h.org().equalsIgnoreCase(org)
@@ -490,14 +513,18 @@ public final class GithubApiStandIn implements AutoCloseable {
         String lower = authorization.toLowerCase(java.util.Locale.ROOT);
         String candidate = lower.startsWith("bearer ") ? authorization.substring(7).trim()
                 : lower.startsWith("token ") ? authorization.substring(6).trim() : "";
+        if (userTokens.containsKey(candidate)) {
+            return new Caller(false, userTokens.get(candidate), null, null, null);
+        }
         if (candidate.equals(token) || (token == null && !apps.any() && !candidate.isEmpty())) {
             return Caller.TOKEN;
         }
         if (candidate.chars().filter(c -> c == '.').count() == 2) {
             GithubApps.JwtCheck jwt = apps.check(candidate);
-            return jwt.appId() != null ? new Caller(false, jwt.appId(), null, null) : Caller.refused(jwt.refusal());
+            return jwt.appId() != null ? new Caller(false, null, jwt.appId(), null, null)
+                    : Caller.refused(jwt.refusal());
         }
-        return apps.installationOfToken(candidate).map(i -> new Caller(false, null, i, null))
+        return apps.installationOfToken(candidate).map(i -> new Caller(false, null, null, i, null))
                 .orElseGet(() -> Caller.refused("Bad credentials"));
     }
 

@@ -32,7 +32,9 @@ import com.nimbusds.jwt.SignedJWT;
  * <li>an App is registered with its public key; a JWT is accepted when it is RS256, signed by the key of the App its
  *     {@code iss} names (the id, as a number or a string), its {@code iat} not in the future and its {@code exp}
  *     in the future and at most 10 minutes ahead, each within {@link #CLOCK_SKEW};</li>
- * <li>an installation belongs to one account, with all its repositories or selected ones;</li>
+ * <li>an installation belongs to one account, with all its repositories or selected ones, and holds the
+ *     permissions it was granted ({@code metadata: read} always, {@code contents: read} unless others are named),
+ *     each {@code read} or {@code write} (write includes read);</li>
  * <li>an installation access token ({@code ghs_...}) lives one hour unless a test shortens it; an expired one is
  *     refused like any bad credential.</li>
  * </ul>
@@ -49,10 +51,28 @@ final class GithubApps {
     static final String ISSUED_LATER = "'Issued at' claim ('iat') must be an Integer representing the time that the "
             + "assertion was issued";
 
-    /** An installation of an App on an account; {@code repositories} empty means all of them. */
-    record Installation(long id, long appId, String account, Set<String> repositories, Instant createdAt) {
+    /** The permissions of an installation installed without naming any. */
+    static final Map<String, String> DEFAULT_PERMISSIONS = Map.of("contents", "read", "metadata", "read");
+
+    /**
+     * An installation of an App on an account; {@code repositories} empty means all of them; {@code permissions}
+     * by GitHub's names ({@code contents}, {@code organization_hooks}, {@code repository_hooks}...).
+     */
+    record Installation(long id, long appId, String account, Set<String> repositories,
+                        Map<String, String> permissions, Instant createdAt) {
         boolean all() {
             return repositories.isEmpty();
+        }
+
+        /** Holds {@code permission} at {@code level} ({@code read} or {@code write}; write includes read). */
+        boolean allows(String permission, String level) {
+            String held = permissions.get(permission);
+            return "write".equals(held) || ("read".equals(level) && "read".equals(held));
+        }
+
+        /** Installed on the account {@code login}. */
+        boolean on(String login) {
+            return account.equalsIgnoreCase(login);
         }
 
         boolean covers(GithubApiStandIn.Repo repo) {
@@ -83,13 +103,15 @@ final class GithubApps {
         return !apps.isEmpty();
     }
 
-    Installation install(long appId, String account, Set<String> repositories) {
+    Installation install(long appId, String account, Set<String> repositories, Map<String, String> permissions) {
         if (!apps.containsKey(appId)) {
             throw new IllegalArgumentException("no App " + appId + " is registered");
         }
         Set<String> lower = repositories.stream().map(r -> r.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        Map<String, String> granted = new java.util.TreeMap<>(permissions);
+        granted.put("metadata", "read");
         Installation installation = new Installation(ids.incrementAndGet(), appId, account, lower,
-                Instant.now().truncatedTo(ChronoUnit.SECONDS));
+                java.util.Collections.unmodifiableMap(granted), Instant.now().truncatedTo(ChronoUnit.SECONDS));
         installations.put(installation.id(), installation);
         return installation;
     }

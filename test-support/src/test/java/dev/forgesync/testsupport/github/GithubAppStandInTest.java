@@ -163,6 +163,58 @@ class GithubAppStandInTest {
         assertThat(gitStatus("/acme/secret.git/info/refs?service=git-upload-pack", token)).isEqualTo(401);
     }
 
+    /**
+     * docs.github.com, "REST API endpoints for organization webhooks" and "... for repository webhooks": listing
+     * hooks and deliveries needs the "Webhooks" permission (organization or repository) read, redelivering it write;
+     * the owner's answers are 200/202, an installation without the permission gets
+     * {@code 403 {"message": "Resource not accessible by integration"}}, and the documented answers of the list
+     * endpoints are 200 and 404 (what a user who is not the owner sees).
+     */
+    @Test
+    void webhooksAnswerOnlyAnInstallationWithTheWebhooksPermissionOrTheOwner() throws Exception {
+        github.createOrg("readers");
+        github.createOrg("writers");
+        github.createRepository("writers/widget");
+        long orgHook = github.createHook("readers", null, "https://forgesync.example/webhooks/github");
+        long writersHook = github.createHook("writers", null, "https://forgesync.example/webhooks/github");
+        long repoHook = github.createHook("writers", "writers/widget", "https://forgesync.example/webhooks/github");
+        long delivery = github.recordDelivery(orgHook, "g-1", Instant.now(), 503, "push", null, 1L).id();
+        long writersDelivery = github.recordDelivery(writersHook, "g-2", Instant.now(), 503, "push", null, 1L).id();
+        String none = mint(github.installApp(APP_ID, "acme"));
+        String read = mint(github.installApp(APP_ID, "readers", java.util.Map.of("organization_hooks", "read")));
+        String write = mint(github.installApp(APP_ID, "writers", java.util.Map.of("organization_hooks", "write",
+                "repository_hooks", "read", "contents", "read")));
+        github.userToken("mallory", "ghp_mallory_is_no_owner");
+
+        assertNotAccessible(call("GET", "/orgs/acme/hooks", none));
+        assertThat(call("GET", "/orgs/readers/hooks", read).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/orgs/readers/hooks/" + orgHook + "/deliveries", read).statusCode()).isEqualTo(200);
+        assertNotAccessible(call("POST", "/orgs/readers/hooks/" + orgHook + "/deliveries/" + delivery + "/attempts",
+                read));
+        assertNotAccessible(call("GET", "/orgs/readers/hooks", write));
+        assertThat(call("POST", "/orgs/writers/hooks/" + writersHook + "/deliveries/" + writersDelivery
+                + "/attempts", write).statusCode()).isEqualTo(202);
+        assertThat(call("GET", "/repos/writers/widget/hooks/" + repoHook + "/deliveries", write).statusCode())
+                .isEqualTo(200);
+        assertThat(call("GET", "/orgs/writers/hooks/" + repoHook + "/deliveries", write).statusCode())
+                .as("a repository's hook is not the organisation's").isEqualTo(404);
+        assertThat(call("GET", "/orgs/readers/hooks", "ghp_mallory_is_no_owner").statusCode()).isEqualTo(404);
+        assertThat(call("GET", "/orgs/readers/hooks", null).statusCode()).isEqualTo(404);
+        assertThat(github.redeliveryAttempts()).extracting(GithubApiStandIn.Delivery::guid).containsExactly("g-2");
+
+        JsonNode granted = JSON.readTree(call("POST", "/app/installations/" + github.installApp(APP_ID, "late",
+                java.util.Map.of("organization_hooks", "write")) + "/access_tokens", jwt(60, 540)).body());
+        assertThat(granted.get("permissions").properties()).extracting(java.util.Map.Entry::getKey)
+                .containsExactly("metadata", "organization_hooks");
+        assertThat(granted.get("permissions").get("organization_hooks").asString()).isEqualTo("write");
+    }
+
+    private static void assertNotAccessible(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(response.body()).get("message").asString())
+                .isEqualTo("Resource not accessible by integration");
+    }
+
     private String mint(long installation) throws Exception {
         HttpResponse<String> minted = call("POST", "/app/installations/" + installation + "/access_tokens",
                 jwt(60, 540));
