@@ -1,15 +1,21 @@
 package dev.forgesync.control.discovery;
 
 import java.sql.Types;
+import java.util.List;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import dev.forgesync.requests.outbox.SupersededUrl;
+
 /**
  * A discovered repository's row in {@code repositories}, matched by GitHub's repository id: a known one is kept
  * current (a rename or transfer rewrites its names and URL, never a second row), an unknown one is inserted as
- * {@code pending}. A row with the same URL and no GitHub id yet (registered before ids were stored) adopts the id.
+ * {@code pending}. A row with the same URL and no GitHub id yet (registered before ids were stored) adopts the id. A
+ * row with the same URL and another GitHub id stands for a repository renamed or deleted since: it gives the URL up
+ * first ({@link SupersededUrl}, the rule deliveries apply too), so that this repository is registered under it, or
+ * renamed into it, instead of being refused by the URL's uniqueness.
  * The request itself goes through the shared outbox ({@code SyncRequestOutbox}). Every registration, new or known,
  * links the row to the source that listed it ({@code source_repositories}): the worker mirrors it with that source's
  * mode and ref globs.
@@ -40,6 +46,12 @@ class Registration {
             ON CONFLICT (github_url) DO NOTHING
             RETURNING id""";
 
+    /** The row holding a URL for another GitHub repository. */
+    private static final String URL_HOLDER = """
+            SELECT id FROM repositories
+            WHERE github_url = :url AND github_repo_id IS NOT NULL AND github_repo_id <> :githubRepoId
+            FOR UPDATE""";
+
     private static final String LINK = """
             INSERT INTO source_repositories (repository_id, source_id) VALUES (:repositoryId, :sourceId)
             ON CONFLICT DO NOTHING""";
@@ -49,14 +61,16 @@ class Registration {
     }
 
     private final JdbcClient jdbc;
+    private final SupersededUrl supersededUrl;
 
-    Registration(JdbcClient jdbc) {
+    Registration(JdbcClient jdbc, SupersededUrl supersededUrl) {
         this.jdbc = jdbc;
+        this.supersededUrl = supersededUrl;
     }
 
     /**
-     * Registers or refreshes; empty when the URL belongs to a row of another GitHub repository (that row keeps it
-     * until its own repository's next event or discovery moves it).
+     * Registers or refreshes; empty only when a concurrent registration took the URL between the two statements (the
+     * next pass registers it).
      */
     Optional<Registered> register(DiscoveredRepository repo, long sourceId, String source) {
         Optional<Registered> registered = registerRow(repo, source);
@@ -66,6 +80,11 @@ class Registration {
     }
 
     private Optional<Registered> registerRow(DiscoveredRepository repo, String source) {
+        List<Long> holders = jdbc.sql(URL_HOLDER).param("url", repo.htmlUrl())
+                .param("githubRepoId", repo.githubRepoId()).query(Long.class).list();
+        if (!holders.isEmpty()) {
+            supersededUrl.giveUp(holders);
+        }
         bind(jdbc.sql(REFRESH), repo).update();
         Optional<Long> known = jdbc.sql(KNOWN).param("githubRepoId", repo.githubRepoId()).query(Long.class).optional();
         if (known.isPresent()) {

@@ -29,6 +29,7 @@ import dev.forgesync.control.ControlContexts;
 import dev.forgesync.control.sources.NewSource;
 import dev.forgesync.control.sources.SourceStore;
 import dev.forgesync.requests.SyncRequestsTopic;
+import dev.forgesync.requests.outbox.SupersededUrl;
 import dev.forgesync.testsupport.TestDatabase;
 import dev.forgesync.testsupport.TestKafka;
 import dev.forgesync.testsupport.github.GithubApiServlet;
@@ -158,6 +159,51 @@ class DiscoveryIT {
         assertThat(names()).containsExactly("renames/after");
         assertThat(jdbc.sql("SELECT github_url FROM repositories").query(String.class).single())
                 .isEqualTo(GITHUB.baseUri() + "/renames/after");
+    }
+
+    @Test
+    void aNewRepositoryThatTakesADeletedOnesNameIsRegisteredAndTheOldMirrorIsKeptStopped() {
+        GITHUB.createOrg("reused");
+        long oldGithubId = GITHUB.createRepository("reused/name").id();
+        sources.add(NewSource.parse("org:reused"), false);
+        loop.runOnce();
+        long oldRow = jdbc.sql("SELECT id FROM repositories").query(Long.class).single();
+
+        GITHUB.delete("reused/name");
+        long newGithubId = GITHUB.createRepository("reused/name").id();
+        List<DiscoveryPass.Outcome> pass = loop.runOnce();
+
+        assertThat(pass).singleElement().satisfies(o -> assertThat(o.registered()).isEqualTo(1));
+        long newRow = jdbc.sql("SELECT id FROM repositories WHERE github_repo_id = ?").param(newGithubId)
+                .query(Long.class).single();
+        assertThat(jdbc.sql("SELECT github_url FROM repositories WHERE id = ?").param(newRow).query(String.class)
+                .single()).isEqualTo(GITHUB.baseUri() + "/reused/name");
+        assertThat(jdbc.sql("SELECT github_url || ' ' || github_repo_id || ' ' || (metadata ->> 'sync_stopped') "
+                + "FROM repositories WHERE id = ?").param(oldRow).query(String.class).single())
+                .as("the old row keeps its GitHub id and its mirror, gives the URL up and is stopped")
+                .isEqualTo(GITHUB.baseUri() + "/reused/name#superseded-" + oldRow + " " + oldGithubId + " "
+                        + SupersededUrl.REASON);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(discoveredOnKafka(Set.of(newRow))).containsExactly(newRow));
+    }
+
+    @Test
+    void aRepositoryRenamedIntoTheNameOfADeletedOneTakesTheUrlOver() {
+        GITHUB.createOrg("swap");
+        long goneGithubId = GITHUB.createRepository("swap/main-name").id();
+        long renamedGithubId = GITHUB.createRepository("swap/side-name").id();
+        sources.add(NewSource.parse("org:swap"), false);
+        loop.runOnce();
+
+        GITHUB.delete("swap/main-name");
+        GITHUB.rename("swap/side-name", "swap/main-name");
+        loop.runOnce();
+
+        assertThat(jdbc.sql("SELECT github_url FROM repositories WHERE github_repo_id = ?").param(renamedGithubId)
+                .query(String.class).single()).isEqualTo(GITHUB.baseUri() + "/swap/main-name");
+        assertThat(jdbc.sql("SELECT metadata ->> 'sync_stopped' FROM repositories WHERE github_repo_id = ?")
+                .param(goneGithubId).query(String.class).single()).isEqualTo(SupersededUrl.REASON);
+        assertThat(count("SELECT COUNT(*) FROM repositories")).isEqualTo(2);
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.springframework.stereotype.Component;
 
 import dev.forgesync.ingest.github.GithubRepository;
 import dev.forgesync.requests.outbox.Rearm;
+import dev.forgesync.requests.outbox.SupersededUrl;
 
 /**
  * The effect of a delivery on {@code repositories}: register a new repository as {@code pending}, re-arm a known one,
@@ -30,15 +31,11 @@ import dev.forgesync.requests.outbox.Rearm;
  * <p>A repository is found by GitHub's repository id first (renames and transfers keep it), by URL second. Every
  * delivery carries the repository's current name, so a row whose name, owner, URL, default branch or privacy differ
  * from the payload is rewritten by any event, not only by {@code repository renamed}: a rename whose own delivery was
- * lost does not matter. A URL held by a row of another GitHub repository (that one was renamed or deleted since, and
- * this one took its name) is given up by that row: it keeps its data, is marked stopped, and is rewritten and resumed
- * by its own repository's next event.
+ * lost does not matter. A URL held by a row of another GitHub repository is given up by that row
+ * ({@link SupersededUrl}).
  */
 @Component
 class RepositoryRegistry {
-
-    /** Why a row gave its URL up (the stopped mark in its metadata). */
-    static final String URL_TAKEN = "its GitHub URL now names another repository (renamed or deleted on GitHub)";
 
     private static final String FIND = """
             SELECT id, github_url, github_repo_id, github_repo_name, github_owner, github_full_name,
@@ -72,14 +69,6 @@ class RepositoryRegistry {
                 , github_size_kb = :sizeKb, metadata = COALESCE(metadata, '{}'::jsonb) || CAST(:metadata AS jsonb)
             """;
 
-    /** The URL stays readable and unique (ids are), under the column's 500 characters. */
-    private static final String GIVE_UP_URL = """
-            UPDATE repositories
-            SET github_url = LEFT(github_url, 440) || '#superseded-' || id,
-                metadata = COALESCE(metadata, '{}'::jsonb)
-                           || jsonb_build_object('sync_stopped', CAST(:reason AS text), 'sync_stopped_at', NOW())
-            WHERE id = ANY(:ids)""";
-
     /** By GitHub id; by URL only a row that has no GitHub id (a row of another repository keeps syncing). */
     private static final String STOP = """
             UPDATE repositories
@@ -90,10 +79,12 @@ class RepositoryRegistry {
 
     private final JdbcClient jdbc;
     private final Rearm rearm;
+    private final SupersededUrl supersededUrl;
 
-    RepositoryRegistry(JdbcClient jdbc, Rearm rearm) {
+    RepositoryRegistry(JdbcClient jdbc, Rearm rearm, SupersededUrl supersededUrl) {
         this.jdbc = jdbc;
         this.rearm = rearm;
+        this.supersededUrl = supersededUrl;
     }
 
     /**
@@ -115,7 +106,7 @@ class RepositoryRegistry {
         repos.forEach(repo -> latest.put(repo.githubRepoId(), repo));
         Resolution resolution = resolve(latest.values(), find(latest.values()));
         if (!resolution.urlHolders().isEmpty()) {
-            giveUpUrls(resolution.urlHolders());
+            supersededUrl.giveUp(resolution.urlHolders());
         }
         registerNew(resolution);
         rewrite(resolution.rows(), latest, rewriteAll);
@@ -178,11 +169,6 @@ class RepositoryRegistry {
             }
         }
         return resolution;
-    }
-
-    private void giveUpUrls(List<Long> ids) {
-        jdbc.sql(GIVE_UP_URL).param("reason", URL_TAKEN)
-                .param("ids", new SqlArrayValue("integer", ids.stream().distinct().sorted().toArray())).update();
     }
 
     /**
