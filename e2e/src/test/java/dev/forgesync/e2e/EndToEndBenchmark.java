@@ -148,7 +148,7 @@ public final class EndToEndBenchmark {
                 w.percentile(50).toMillis() <= 1.2 * g.percentile(50).toMillis());
         row("all runs", worker.stream().map(EndToEndBenchmark::secs).toList().toString(),
                 cli.stream().map(EndToEndBenchmark::secs).toList().toString(), "–", "–", null);
-        row("worker RSS, peak (-Xmx384m)", peakRssKb.get() / 1024 + " MB", "–", "–", "≤ 512 MB",
+        row("worker RSS, peak (sync-worker/jvm.options)", peakRssKb.get() / 1024 + " MB", "–", "–", "≤ 512 MB",
                 peakRssKb.get() / 1024 <= 512);
         String table = String.join("\n", lines);
         System.out.println();
@@ -368,13 +368,13 @@ public final class EndToEndBenchmark {
                 "≥ 0.85", eff2 >= 0.85);
         row("throughput, 4 workers", fmt(throughput.get(4)) + " syncs/s", "4 × 1 worker", fmt(eff4) + " efficiency",
                 "≥ 0.7", eff4 >= 0.7);
-        row("worker RSS, steady (max of " + pipeline.liveWorkers().size() + " workers, -Xmx384m)", steadyRssKb / 1024 + " MB",
-                "–", "–", "≤ 512 MB", steadyRssKb / 1024 <= 512);
+        row("worker RSS, steady (max of " + pipeline.liveWorkers().size() + " workers, sync-worker/jvm.options)",
+                steadyRssKb / 1024 + " MB", "–", "–", "≤ 512 MB", steadyRssKb / 1024 <= 512);
         row("worker RSS, peak during the run", peakRssKb.get() / 1024 + " MB", "–", "–", "–", null);
         String table = String.join("\n", lines);
         String doc = "### End to end (e2e/EndToEndBenchmark)\n\n"
                 + "Real processes: Kafka broker (infra/bin/kafka.sh), PostgreSQL, ingest-service, sync-workers "
-                + "(1 consumer thread each, -Xmx384m); GitHub and OneDev stand-ins over HTTP on 127.0.0.1. "
+                + "(1 consumer thread each, sync-worker/jvm.options); GitHub and OneDev stand-ins over HTTP on 127.0.0.1. "
                 + "Latency: 202 received → OneDev's `refs/heads/master` equals the pushed commit, one push at a time. "
                 + "Throughput: " + perPartition * PARTITIONS + " first syncs per round, " + perPartition
                 + " repositories per partition (of " + PARTITIONS + "), GitHub stand-in delaying every request by "
