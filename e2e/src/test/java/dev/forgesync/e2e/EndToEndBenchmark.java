@@ -342,7 +342,7 @@ public final class EndToEndBenchmark {
     }
 
     private void sampleRss() {
-        pipeline.liveWorkers().forEach(w -> peakRssKb.accumulateAndGet(w.rssKb(), Math::max));
+        pipeline.liveWorkers().forEach(w -> peakRssKb.accumulateAndGet(w.peakRssKb(), Math::max));
     }
 
     // --- report ---

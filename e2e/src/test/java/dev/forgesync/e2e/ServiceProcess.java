@@ -149,6 +149,11 @@ final class ServiceProcess implements AutoCloseable {
         return Signals.rssKb(pid());
     }
 
+    /** Peak resident set size so far ({@code VmHWM}, kB): no spike between two samples is missed. */
+    long peakRssKb() {
+        return Signals.peakRssKb(pid());
+    }
+
     String logTail() {
         try {
             List<String> lines = Files.readAllLines(logFile);
