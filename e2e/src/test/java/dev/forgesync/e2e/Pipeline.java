@@ -329,7 +329,7 @@ final class Pipeline implements AutoCloseable {
      * memory tracking, a flight recording).
      */
     private List<String> workerJvmOptions(Path jar) {
-        Path flags = jar.toAbsolutePath().getParent().resolveSibling("jvm.options");
+        Path flags = jar.toAbsolutePath().normalize().getParent().resolveSibling("jvm.options");
         if (!Files.isRegularFile(flags)) {
             throw new IllegalStateException(flags + " does not exist: the worker's JVM flags live there");
         }
