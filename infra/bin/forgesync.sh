@@ -150,9 +150,16 @@ datasource_env() {
 # start_service NAME JAR PORT: java -jar in the background, waited on until its port answers. The service logs to
 # <logs>/NAME.log, which Spring Boot rolls over (application.yml, logging.logback.rollingpolicy); NAME.out keeps only
 # what the JVM prints before logging starts. Variables set around the call (MANAGEMENT_SERVER_PORT, ...) reach it.
+# JVM flags: a worker's are FORGESYNC_WORKER_JAVA_OPTS, else sync-worker/jvm.options (their one home, read by java
+# as an @argfile); ingest-service's and control-service's are FORGESYNC_JAVA_OPTS (-Xmx512m).
 start_service() {
   local name=$1 jar=$2 port=$3 java_opts
-  read -r -a java_opts <<<"${FORGESYNC_JAVA_OPTS:--Xmx512m}"
+  case "$name" in
+    sync-worker-*)
+      if [ -n "${FORGESYNC_WORKER_JAVA_OPTS:-}" ]; then read -r -a java_opts <<<"$FORGESYNC_WORKER_JAVA_OPTS"
+      else java_opts=("@$FORGESYNC_ROOT/sync-worker/jvm.options"); fi ;;
+    *) read -r -a java_opts <<<"${FORGESYNC_JAVA_OPTS:--Xmx512m}" ;;
+  esac
   if pid_alive "$RUN/$name.pid"; then log "$name already running (pid $(pid_of "$RUN/$name.pid"))"; return 0; fi
   port_open 127.0.0.1 "$port" \
     && die "port $port is taken; set FORGESYNC_INGEST_PORT / FORGESYNC_CONTROL_PORT / FORGESYNC_WORKER_BASE_PORT"

@@ -3,7 +3,7 @@
 # over smart HTTP through the same GitHub and OneDev stand-ins (run in a JVM of their own).
 # Usage: [BENCH_REPO=<bare git dir>] sync-worker/bench/run-bench.sh [commits=3000] [runs=3]
 #   BENCH_REPO         a real bare repository to serve (read only; see docs/benchmarks.md), else one is generated
-#   BENCH_JAVA_OPTS    the worker JVM's options (default -Xmx384m, as the end-to-end bench runs workers)
+#   BENCH_JAVA_OPTS    the worker JVM's options (default: sync-worker/jvm.options, the flags every worker runs with)
 #   BENCH_WARMUP       unmeasured first mirrors before the measured ones (default 1)
 #   BENCH_SERVER_HEAP  heap of the stand-ins' JVM (default 3g)
 set -euo pipefail
@@ -13,6 +13,6 @@ cp_file="$PWD/sync-worker/target/bench.classpath"
 # sync-worker's, so the file holds its test classpath.
 ./mvnw -q -B -o -pl sync-worker -am -DskipTests test-compile dependency:build-classpath \
   -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
-read -r -a java_opts <<<"${BENCH_JAVA_OPTS:--Xmx384m}"
+read -r -a java_opts <<<"${BENCH_JAVA_OPTS:-@sync-worker/jvm.options}"
 java "${java_opts[@]}" -cp "sync-worker/target/test-classes:sync-worker/target/classes:$(cat "$cp_file")" \
   dev.forgesync.worker.bench.MirrorBenchmark "${1:-3000}" "${2:-3}"

@@ -61,7 +61,6 @@ final class Pipeline implements AutoCloseable {
     static final class Options {
         int workers = 2;
         Db database;
-        String heapWorker = "384m";
         String heapIngest = "256m";
         boolean fastJit = true;
         java.util.function.Consumer<Path> prepareCache = dir -> { };
@@ -267,8 +266,9 @@ final class Pipeline implements AutoCloseable {
         env.put("FORGESYNC_RELAY_GRACE", "3s");
         env.put("FORGESYNC_PUBLISH_HAND_OVER", "1s");
         env.putAll(options.ingestEnv);
-        return new ServiceProcess("ingest", Path.of(jar("e2e.ingest.jar")), options.heapIngest, ingestPort, env, logDir)
-                .managementPort(ingestManagementPort).jvmOptions(jvmOptions());
+        return new ServiceProcess("ingest", Path.of(jar("e2e.ingest.jar")), ingestPort, env, logDir)
+                .managementPort(ingestManagementPort)
+                .jvmOptions(jvmOptions("-Xmx" + options.heapIngest, "-XX:+UseSerialGC"));
     }
 
     /** control-service: the recovery sweep, a second outbox relay, retention (the ops API off: no token). */
@@ -286,8 +286,8 @@ final class Pipeline implements AutoCloseable {
         // Freshness reads ref advertisements from the git host the workers clone from, not github.com.
         env.put("FORGESYNC_GITHUB_BASE_URL", github.baseUri().toString());
         env.putAll(options.controlEnv);
-        return new ServiceProcess("control", Path.of(jar("e2e.control.jar")), "256m", Signals.freePort(), env, logDir)
-                .jvmOptions(jvmOptions());
+        return new ServiceProcess("control", Path.of(jar("e2e.control.jar")), Signals.freePort(), env, logDir)
+                .jvmOptions(jvmOptions("-Xmx256m", "-XX:+UseSerialGC"));
     }
 
     private ServiceProcess newWorker() {
@@ -316,14 +316,33 @@ final class Pipeline implements AutoCloseable {
         env.put("SPRING_KAFKA_CONSUMER_PROPERTIES_SESSION_TIMEOUT_MS", "8000");
         env.put("SPRING_KAFKA_CONSUMER_PROPERTIES_HEARTBEAT_INTERVAL_MS", "2000");
         env.putAll(options.workerEnv);
-        ServiceProcess worker = new ServiceProcess("worker-" + index, Path.of(jar("e2e.worker.jar")),
-                options.heapWorker, Signals.freePort(), env, logDir).jvmOptions(jvmOptions());
+        Path workerJar = Path.of(jar("e2e.worker.jar"));
+        ServiceProcess worker = new ServiceProcess("worker-" + index, workerJar, Signals.freePort(), env, logDir)
+                .jvmOptions(workerJvmOptions(workerJar));
         cacheOf.put(worker, cache);
         return worker;
     }
 
-    private List<String> jvmOptions() {
-        List<String> opts = new ArrayList<>(List.of("-XX:+UseSerialGC"));
+    /**
+     * A worker runs with the flags of sync-worker/jvm.options (their one home, beside the jar's target folder), as
+     * {@code ./forgesync start} runs it; {@code -De2e.worker.jvm="..."} adds diagnosis options after them (native
+     * memory tracking, a flight recording).
+     */
+    private List<String> workerJvmOptions(Path jar) {
+        Path flags = jar.toAbsolutePath().normalize().getParent().resolveSibling("jvm.options");
+        if (!Files.isRegularFile(flags)) {
+            throw new IllegalStateException(flags + " does not exist: the worker's JVM flags live there");
+        }
+        List<String> extra = new ArrayList<>(List.of("@" + flags));
+        String diagnosis = System.getProperty("e2e.worker.jvm", "").strip();
+        if (!diagnosis.isEmpty()) {
+            extra.addAll(List.of(diagnosis.split("\\s+")));
+        }
+        return jvmOptions(extra.toArray(String[]::new));
+    }
+
+    private List<String> jvmOptions(String... first) {
+        List<String> opts = new ArrayList<>(List.of(first));
         if (options.fastJit) {
             opts.add("-XX:TieredStopAtLevel=1"); // start-up matters more than peak speed in the tests
         }

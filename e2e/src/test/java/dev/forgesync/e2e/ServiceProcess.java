@@ -28,7 +28,6 @@ final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final Path jar;
-    private final String heap;
     private final int port;
     private int managementPort;
     private final Map<String, String> env;
@@ -36,10 +35,9 @@ final class ServiceProcess implements AutoCloseable {
     private final List<String> jvmOptions = new ArrayList<>();
     private Process process;
 
-    ServiceProcess(String name, Path jar, String heap, int port, Map<String, String> env, Path logDir) {
+    ServiceProcess(String name, Path jar, int port, Map<String, String> env, Path logDir) {
         this.name = name;
         this.jar = jar;
-        this.heap = heap;
         this.port = port;
         this.env = new LinkedHashMap<>(env);
         this.env.put("SERVER_PORT", Integer.toString(port));
@@ -54,6 +52,7 @@ final class ServiceProcess implements AutoCloseable {
         return this;
     }
 
+    /** The JVM's options, in order, before {@code -jar} (its heap among them: {@code -Xmx...} or a java @argfile). */
     ServiceProcess jvmOptions(List<String> options) {
         jvmOptions.addAll(options);
         return this;
@@ -65,7 +64,7 @@ final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " does not exist: build it first (./mvnw -pl e2e -am verify "
                     + "packages ingest-service and sync-worker before e2e)");
         }
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx" + heap));
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -148,6 +147,11 @@ final class ServiceProcess implements AutoCloseable {
     /** Resident set size from /proc (kB). */
     long rssKb() {
         return Signals.rssKb(pid());
+    }
+
+    /** Peak resident set size so far ({@code VmHWM}, kB): no spike between two samples is missed. */
+    long peakRssKb() {
+        return Signals.peakRssKb(pid());
     }
 
     String logTail() {

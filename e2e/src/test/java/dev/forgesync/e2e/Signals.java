@@ -30,10 +30,20 @@ final class Signals {
         }
     }
 
+    /** Resident set size now ({@code VmRSS}), kB; 0 when the process is gone. */
     static long rssKb(long pid) {
+        return status(pid, "VmRSS:");
+    }
+
+    /** The highest resident set size the process has had ({@code VmHWM}, the kernel's own peak), kB. */
+    static long peakRssKb(long pid) {
+        return status(pid, "VmHWM:");
+    }
+
+    private static long status(long pid, String field) {
         try {
             return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                    .filter(l -> l.startsWith("VmRSS:"))
+                    .filter(l -> l.startsWith(field))
                     .map(l -> Long.parseLong(l.replaceAll("\\D", "")))
                     .findFirst().orElse(0L);
         } catch (IOException e) {

@@ -236,6 +236,34 @@ class ComposeFileTest {
                 .containsEntry("onedev", "service_started");
     }
 
+    /**
+     * sync-worker/jvm.options is the one home of the worker's JVM flags; ./forgesync, the e2e pipeline and the bench
+     * read it, and the copies that cannot read a file (compose, .env.example, the image's JAVA_TOOL_OPTIONS in the
+     * pom, the infra README) carry its line.
+     */
+    @Test
+    void theWorkersJvmFlagsAreTheLineOfSyncWorkerJvmOptionsEverywhere() throws IOException {
+        String flags = workerJvmFlags();
+
+        assertThat(flags).contains("-Xmx", "-XX:+UseSerialGC", "-XX:TrimNativeHeapInterval=");
+        assertThat(env(services.get("sync-worker")))
+                .containsEntry("JAVA_TOOL_OPTIONS", "${FORGESYNC_WORKER_JAVA_OPTS:-" + flags + "}");
+        assertThat(Files.readAllLines(PROJECT.resolve(".env.example")))
+                .contains("FORGESYNC_WORKER_JAVA_OPTS=" + flags);
+        String pom = Files.readString(PROJECT.resolve("sync-worker/pom.xml"));
+        assertThat(pom).contains("<forgesync.worker.java.options>" + flags + "</forgesync.worker.java.options>",
+                "<JAVA_TOOL_OPTIONS>${forgesync.worker.java.options}</JAVA_TOOL_OPTIONS>");
+        assertThat(Files.readString(Path.of("README.md"))).contains("`" + flags + "`");
+    }
+
+    @Test
+    void theJvmRunningTheTestsAcceptsTheWorkersFlags() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+
+        assertThat(run(Map.of(), List.of(java.toString(), "@" + PROJECT.resolve("sync-worker/jvm.options"), "-version")))
+                .isZero();
+    }
+
     @Test
     void everyNamedVolumeIsDeclared() {
         Set<String> used = new LinkedHashSet<>();
@@ -411,7 +439,15 @@ class ComposeFileTest {
         }
     }
 
-    private static Map<String, String> images() {
+    /** The flags line of sync-worker/jvm.options (its other lines are comments). */
+    private static String workerJvmFlags() throws IOException {
+        List<String> lines = Files.readAllLines(PROJECT.resolve("sync-worker/jvm.options")).stream()
+                .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+        assertThat(lines).as("sync-worker/jvm.options: one line of flags").hasSize(1);
+        return lines.get(0);
+    }
+
+        private static Map<String, String> images() {
         Map<String, String> images = new LinkedHashMap<>();
         services.forEach((name, service) -> images.put(name, (String) service.get("image")));
         return images;
