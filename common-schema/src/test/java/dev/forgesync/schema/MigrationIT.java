@@ -111,6 +111,8 @@ class MigrationIT {
         expected.put("webhook_events.received_at", "timestamp with time zone NO");
         expected.put("webhook_events.processed_at", "timestamp with time zone YES");
         expected.put("webhook_events.repository_id", "integer YES");
+        // V12: the inserting process's publisher budget, before which no relay claims the row
+        expected.put("webhook_events.relay_after", "timestamp with time zone YES");
 
         Map<String, String> actual = new LinkedHashMap<>();
         try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""

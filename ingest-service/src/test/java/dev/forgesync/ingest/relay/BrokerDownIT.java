@@ -47,6 +47,11 @@ class BrokerDownIT {
                 deliveries.add(delivery.deliveryId());
             }
             assertThat(deliveries).allSatisfy(id -> assertThat(Rows.event(id).orElseThrow().processed()).isFalse());
+            // Each row is its publisher's until relay_after: hand-over 500 ms (IngestContexts) + application.yml's
+            // max.block.ms 2 s and delivery.timeout.ms 5 s + the 1 s marking margin, by the database's clock.
+            assertThat(deliveries).allSatisfy(id -> assertThat(Rows.jdbc().sql(
+                    "SELECT CAST(relay_after - received_at AS text) FROM webhook_events WHERE event_id = :id")
+                    .param("id", id).query(String.class).single()).isEqualTo("00:00:08.5"));
 
             broker.start();
 

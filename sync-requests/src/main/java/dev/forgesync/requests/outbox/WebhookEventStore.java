@@ -17,12 +17,17 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 
+import dev.forgesync.requests.publish.PublishBudget;
+
 /**
  * {@code webhook_events}, the outbox, and its one writer: one row per event id, for GitHub's deliveries and for the
  * requests forgesync makes itself (an operator's resync, a forced replay, a recovery).
  *
  * <p>{@code received_at} is PostgreSQL's {@code NOW()} (the column's default), never a JVM's clock: the relay's grace
  * and the worker's "a sync that started after the request satisfies it" compare it with other database instants.
+ * Every caller publishes its unprocessed rows after commit, so such a row gets {@code relay_after = NOW() +}
+ * {@link PublishBudget#total()}, by the same clock: no relay, in this process or another, claims it while this
+ * process's publisher may still send it. A row stored processed keeps {@code relay_after} NULL.
  *
  * <p>A delivery stored {@code invalid} is not final: a redelivery of its id is stored again (the row rewritten) rather
  * than answered {@code duplicate}, so a delivery refused by an older version, or for a reason since fixed, is
@@ -36,10 +41,12 @@ public class WebhookEventStore {
 
     private static final String INSERT_COLUMNS = """
             INSERT INTO webhook_events (event_id, event_type, delivery_id, payload, signature, processed,
-                                        processing_error, processed_at, repository_id)
+                                        processing_error, processed_at, repository_id, relay_after)
             VALUES """;
 
-    private static final String INSERT_ROW = "(?, ?, ?, CAST(? AS jsonb), ?, ?, ?, CASE WHEN ? THEN NOW() END, ?)";
+    /** The last value is the publisher's budget as an interval, NULL for a row stored processed. */
+    private static final String INSERT_ROW =
+            "(?, ?, ?, CAST(? AS jsonb), ?, ?, ?, CASE WHEN ? THEN NOW() END, ?, NOW() + CAST(? AS interval))";
 
     /** An {@code invalid} row is rewritten by its redelivery; any other stored row stays as it is. */
     private static final String ON_CONFLICT = """
@@ -47,7 +54,7 @@ public class WebhookEventStore {
             SET event_type = EXCLUDED.event_type, payload = EXCLUDED.payload, signature = EXCLUDED.signature,
                 processed = EXCLUDED.processed, processing_error = EXCLUDED.processing_error,
                 received_at = EXCLUDED.received_at, processed_at = EXCLUDED.processed_at,
-                repository_id = EXCLUDED.repository_id
+                repository_id = EXCLUDED.repository_id, relay_after = EXCLUDED.relay_after
             WHERE webhook_events.processing_error LIKE 'invalid: %'
             RETURNING id, event_id, received_at""";
 
@@ -59,9 +66,11 @@ public class WebhookEventStore {
     private static final Pattern NUL_ESCAPE = Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
 
     private final JdbcClient jdbc;
+    private final String publishBudget;
 
-    WebhookEventStore(JdbcClient jdbc) {
+    WebhookEventStore(JdbcClient jdbc, PublishBudget budget) {
         this.jdbc = jdbc;
+        this.publishBudget = budget.total().toMillis() + " milliseconds";
     }
 
     /**
@@ -89,7 +98,7 @@ public class WebhookEventStore {
     public Map<String, Stored> insertAll(List<Row> rows) {
         StringBuilder sql = new StringBuilder(INSERT_COLUMNS.length() + rows.size() * (INSERT_ROW.length() + 2) + 400)
                 .append(INSERT_COLUMNS);
-        List<Object> params = new ArrayList<>(rows.size() * 9);
+        List<Object> params = new ArrayList<>(rows.size() * 10);
         for (Row row : rows) {
             boolean processed = row.processingError() != null;
             sql.append(params.isEmpty() ? "" : ", ").append(INSERT_ROW);
@@ -102,6 +111,7 @@ public class WebhookEventStore {
             params.add(new SqlParameterValue(Types.VARCHAR, row.processingError()));
             params.add(processed);
             params.add(new SqlParameterValue(Types.INTEGER, row.repositoryId()));
+            params.add(new SqlParameterValue(Types.VARCHAR, processed ? null : publishBudget));
         }
         sql.append(ON_CONFLICT);
         Map<String, Stored> inserted = new HashMap<>();

@@ -14,9 +14,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param brokerDownBackoff after a failed publish, how long request threads leave publishing to the relay
  * @param queueCapacity     after-commit publishes waiting for the publisher thread; beyond it the relay takes over
  * @param handOver          an after-commit publish not sent within this time of its transaction's start is left to
- *                          the relay, checked when the publisher thread gets to it; with the producer's
- *                          delivery.timeout.ms shorter than {@code forgesync.relay.grace}, so a request is never
- *                          sent by both
+ *                          the relay, checked when the publisher thread gets to it; part of the budget each row
+ *                          stores as {@code relay_after} (hand-over + max.block.ms + delivery.timeout.ms + 1 s), before
+ *                          which no relay claims it; shorter than {@code forgesync.relay.grace}
  */
 @ConfigurationProperties("forgesync.publish")
 public record PublishProperties(

@@ -68,8 +68,9 @@ public class SyncRequestPublisher implements DisposableBean {
      * Publishes the accepted requests of one commit after it, as one task of the publisher thread, and marks each row
      * processed on its ack; failures are left to the relay. {@code startedNanos} is {@link System#nanoTime()} taken
      * before the transaction began: a request the thread gets to later than {@code forgesync.publish.hand-over} after
-     * it (or while the broker is known to be down) is left to the relay instead, so the relay, which takes rows older
-     * than its grace, never publishes a request this task is about to send.
+     * it (or while the broker is known to be down) is left to the relay instead. That bounds when a send starts; the
+     * row's {@code relay_after} ({@link PublishBudget}) adds the send's and the mark's bounds, and no relay claims the
+     * row before it.
      */
     public void publishAllAfterCommit(List<PendingPublication> pendings, long startedNanos) {
         if (brokerRecentlyFailed()) {
@@ -139,8 +140,8 @@ public class SyncRequestPublisher implements DisposableBean {
     }
 
     /**
-     * True while an after-commit publish of this row is between its send and its row's mark: the relay must not send
-     * it too, even when the send takes longer than the relay's grace.
+     * True while an after-commit publish of this row is between its send and its row's mark: this process's relay
+     * does not send it too, even past the row's {@code relay_after}.
      */
     public boolean inFlight(long eventRowId) {
         return inFlight.contains(eventRowId);

@@ -27,9 +27,17 @@ import dev.forgesync.requests.publish.SyncRequestPublisher;
  * died between commit and publish. Rows are claimed with {@code FOR UPDATE SKIP LOCKED} (several instances share the
  * work) and marked processed in the same transaction, only for the requests the broker acknowledged. A run stops at
  * the first failed send, so a down broker costs one {@code max.block.ms} per run, not one per row. It runs on its own
- * thread ({@code outbox-relay}), never behind another scheduled job. The grace compares {@code received_at} with
- * {@code NOW()}, both PostgreSQL's clock; the after-commit publisher leaves a request alone once
- * {@code forgesync.publish.hand-over} (shorter than the grace) has passed, so the two never send the same row. A row
+ * thread ({@code outbox-relay}), never behind another scheduled job.
+ *
+ * <p>A row is claimed once both its {@code relay_after} (when set) and the relay's grace have passed, compared with
+ * {@code NOW()}, all PostgreSQL's clock. {@code relay_after} is what the inserting process stored: its transaction's
+ * {@code NOW()} plus its own publisher's whole budget ({@link dev.forgesync.requests.publish.PublishBudget}), so a
+ * relay in any process, whatever its own settings, leaves the row to that publisher for as long as it may still send
+ * it or mark it. What holds: a row is sent by the relay and by its after-commit publisher both only when that
+ * publisher's process stalled longer than the budget's marking margin (a GC pause, a starved CPU) between the ack and
+ * the mark; the request is then published twice, which the worker tolerates. In this process a send still in flight
+ * is skipped too ({@link SyncRequestPublisher#inFlight}). Rows with no {@code relay_after} (written before V12, or
+ * stored by something that does not publish after commit) have only the grace, which must exceed the hand-over. A row
  * that can never become a request (no repository any more, or a rule of the request broken) is marked processed with
  * {@code processing_error = 'unpublishable: <reason>'} instead of failing the run: it never holds back its batch.
  */
@@ -45,6 +53,7 @@ class OutboxRelay extends DedicatedLoop {
             FROM webhook_events we
             LEFT JOIN repositories r ON r.id = we.repository_id
             WHERE we.processed = FALSE AND we.received_at < NOW() - CAST(:grace AS interval)
+              AND (we.relay_after IS NULL OR we.relay_after < NOW())
             ORDER BY we.received_at
             LIMIT :limit
             FOR UPDATE OF we SKIP LOCKED""";

@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The outbox relay.
  *
  * @param interval  pause between two relay runs
- * @param grace     a row younger than this is left to its request thread's own publish
+ * @param grace     a row younger than this is left to its request thread's own publish; a row also waits for its
+ *                  {@code relay_after}, the inserting publisher's budget, when that is later
  * @param batchSize rows claimed per run
  */
 @ConfigurationProperties("forgesync.relay")

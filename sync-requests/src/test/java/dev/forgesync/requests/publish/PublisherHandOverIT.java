@@ -6,12 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -30,10 +26,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 class PublisherHandOverIT {
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final DefaultKafkaProducerFactory<String, byte[]> producers = new DefaultKafkaProducerFactory<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    private final DefaultKafkaProducerFactory<String, byte[]> producers = Publishers.producers();
     private final SyncRequestPublisher publisher = new SyncRequestPublisher(new KafkaTemplate<>(producers),
             new PublishedEvents(JdbcClient.create(TestDatabase.perRun().dataSource())),
             new PublishProperties(4, (short) 1, Duration.ofDays(1), Duration.ofSeconds(5), 100, Duration.ofMillis(500)),

@@ -4,20 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.forgesync.requests.SyncRequestsTopic;
 import dev.forgesync.requests.publish.Publishers;
@@ -36,15 +30,9 @@ class UnpublishableRowsIT {
 
     private final DataSource database = TestDatabase.perRun().dataSource();
     private final JdbcClient jdbc = JdbcClient.create(database);
-    private final DefaultKafkaProducerFactory<String, byte[]> producers = new DefaultKafkaProducerFactory<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    private final DefaultKafkaProducerFactory<String, byte[]> producers = Publishers.producers();
     private final SyncRequestPublisher publisher = Publishers.on(producers, database);
-    private final OutboxRelay relay = new OutboxRelay(jdbc,
-            new TransactionTemplate(new DataSourceTransactionManager(database)), publisher,
-            Publishers.published(database), new RelayProperties(true, Duration.ofHours(1), Duration.ofSeconds(1), BATCH),
-            Publishers.PROPERTIES);
+    private final OutboxRelay relay = Relays.on(database, publisher, Duration.ofSeconds(1), BATCH);
 
     @AfterEach
     void close() throws InterruptedException {

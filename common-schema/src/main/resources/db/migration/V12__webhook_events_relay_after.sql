@@ -1,0 +1,11 @@
+-- Issue 12: the outbox relay never publishes a row its inserting process's publisher may still be sending.
+--   * webhook_events.relay_after: the earliest instant (PostgreSQL's clock) a relay may claim the row. The process
+--     that inserts a row and publishes it after its commit sets it to NOW() (its transaction's start) plus its
+--     publisher's whole budget: hand-over + max.block.ms + delivery.timeout.ms + a marking margin (PublishBudget).
+--     The budget travels with the row, so a relay in another process, with other settings, honours it.
+--   * NULL (every row written before this migration, a row stored processed, a row written by something that does
+--     not publish after commit): the relay's own grace alone applies, as before.
+-- Nullable without a default: adding it rewrites no row. The relay's claim still walks
+-- idx_webhook_events_unprocessed (received_at, WHERE processed = FALSE); relay_after is checked on the few rows
+-- past the grace, so no index is added for it.
+ALTER TABLE webhook_events ADD COLUMN relay_after TIMESTAMPTZ;
