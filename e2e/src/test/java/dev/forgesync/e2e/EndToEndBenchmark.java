@@ -138,9 +138,11 @@ public final class EndToEndBenchmark {
                                 + "copy lacks): " + left);
             }
             cli.add(cliMirror(name, i));
-            worker.add(firstMirror(name, served));
-            System.out.printf(Locale.ROOT, "run %d: webhook to sync_completed %s, git CLI %s (load %s)%n", i,
-                    secs(worker.get(i)), secs(cli.get(i)), Files.readString(Path.of("/proc/loadavg")).trim());
+            java.time.Instant accepted = sendPush(name, served);
+            worker.add(awaitMirrored(name, served, accepted));
+            System.out.printf(Locale.ROOT, "run %d: webhook to sync_completed %s, git CLI %s (load %s)%n  steps: %s%n",
+                    i, secs(worker.get(i)), secs(cli.get(i)), Files.readString(Path.of("/proc/loadavg")).trim(),
+                    steps(name, accepted));
         }
         Stats w = new Stats(worker);
         Stats g = new Stats(cli);
@@ -235,11 +237,6 @@ public final class EndToEndBenchmark {
         }
     }
 
-    /** A push webhook for a repository never seen: accepted (202) to its {@code sync_completed} row. */
-    private Duration firstMirror(String name, Path served) throws Exception {
-        return awaitMirrored(name, served, sendPush(name, served));
-    }
-
     /** Sends the push webhook of {@code name}; when it was accepted (202). */
     private java.time.Instant sendPush(String name, Path served) throws Exception {
         byte[] body = Webhooks.withDefaultBranch(Webhooks.withRepository(Webhooks.payload("push.payload.json"), name,
@@ -265,6 +262,19 @@ public final class EndToEndBenchmark {
                     + " against " + expected.size());
         }
         return took;
+    }
+
+    /** Where a first mirror's time went: each sync_logs step of {@code name}, in seconds after the webhook's 202. */
+    private String steps(String name, java.time.Instant accepted) {
+        List<String> steps = new ArrayList<>();
+        for (Map<String, Object> row : pipeline.query("SELECT l.event_type, l.created_at, l.duration_seconds FROM "
+                + "sync_logs l JOIN repositories r ON r.id = l.repository_id WHERE r.github_full_name = ? ORDER BY l.id",
+                name)) {
+            Duration at = Duration.between(accepted, ((java.sql.Timestamp) row.get("created_at")).toInstant());
+            Object took = row.get("duration_seconds");
+            steps.add(row.get("event_type") + " +" + secs(at) + (took == null ? "" : " (" + took + " s)"));
+        }
+        return String.join(", ", steps);
     }
 
     private java.time.Instant completedAt(String name) {
