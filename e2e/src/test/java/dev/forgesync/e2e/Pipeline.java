@@ -315,6 +315,11 @@ final class Pipeline implements AutoCloseable {
         env.put("FORGESYNC_RETRY_TOPIC_PARTITIONS", "12");
         env.put("SPRING_KAFKA_CONSUMER_PROPERTIES_SESSION_TIMEOUT_MS", "8000");
         env.put("SPRING_KAFKA_CONSUMER_PROPERTIES_HEARTBEAT_INTERVAL_MS", "2000");
+        if (options.fastJit) {
+            // Tests stop at C1 and restart workers often: the JIT warm-up (JitWarmUp) would cost seconds a start
+            // for code that is never compiled by C2 here. fullJit() (the benchmark) keeps the production default.
+            env.put("FORGESYNC_GIT_WARM_UP_COMMITS", "0");
+        }
         env.putAll(options.workerEnv);
         Path workerJar = Path.of(jar("e2e.worker.jar"));
         ServiceProcess worker = new ServiceProcess("worker-" + index, workerJar, Signals.freePort(), env, logDir)

@@ -74,6 +74,8 @@ abstract class WorkerITSupport {
     static void properties(DynamicPropertyRegistry registry) {
         TestDatabase.perRun().springProperties().forEach((k, v) -> registry.add(k, () -> v));
         registry.add("spring.datasource.url", () -> throughForwarder(TestDatabase.perRun().jdbcUrl()));
+        // The start-up warm-up runs in every context, small: its wiring is tested here, its mirror in JitWarmUpTest.
+        registry.add("forgesync.git.warm-up-commits", () -> "20");
         registry.add("spring.datasource.hikari.connection-timeout", () -> "1000");
         registry.add("spring.datasource.hikari.data-source-properties[connectTimeout]", () -> "2");
         registry.add("spring.datasource.hikari.data-source-properties[socketTimeout]", () -> "3");

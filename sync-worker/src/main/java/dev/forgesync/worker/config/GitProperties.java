@@ -1,6 +1,7 @@
 package dev.forgesync.worker.config;
 
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -17,6 +18,9 @@ import org.springframework.validation.annotation.Validated;
  * @param sha1CollisionDetection hash with JGit's collision-detecting SHA-1 (pure Java, most of a first fetch's CPU)
  *                               instead of the JDK's; GitHub already refuses colliding objects, and the destination
  *                               hashes every pushed object again (git and JGit servers detect collisions by default)
+ * @param warmUpCommits          commits of a generated repository the worker fetches and pushes once at start-up,
+ *                               before its first sync, so that the JIT has compiled JGit's pack code by then (a fresh
+ *                               worker's first mirror of gson took 7.0 s, a warm worker's 3.3 s); 0 turns it off
  */
 @Validated
 @ConfigurationProperties("forgesync.git")
@@ -24,10 +28,12 @@ public record GitProperties(
         @NotNull @DefaultValue("96MB") DataSize packCache,
         @NotNull @DefaultValue("64KB") DataSize packWindow,
         @NotNull @DefaultValue("32MB") DataSize deltaBaseCache,
-        @DefaultValue("false") boolean sha1CollisionDetection) {
+        @DefaultValue("false") boolean sha1CollisionDetection,
+        @PositiveOrZero @DefaultValue("1000") int warmUpCommits) {
 
-    /** The defaults above, for code that builds a mirror without Spring. */
+    /** The defaults above, for code that builds a mirror without Spring, which does not warm up. */
     public static GitProperties defaults() {
-        return new GitProperties(DataSize.ofMegabytes(96), DataSize.ofKilobytes(64), DataSize.ofMegabytes(32), false);
+        return new GitProperties(DataSize.ofMegabytes(96), DataSize.ofKilobytes(64), DataSize.ofMegabytes(32), false,
+                0);
     }
 }
