@@ -45,7 +45,9 @@ import dev.forgesync.testsupport.onedev.OneDevStandIn;
  * accepted (202) to the {@code sync_completed} row, OneDev's branches and tags then checked equal to the source's,
  * against the git command line's mirror through the same two servers ({@link RealRepository#cliMirror}) in the
  * same run, and the worker's peak RSS. With {@code BENCH_PARALLEL=n} as well, it runs n first mirrors of that
- * repository at once in the one worker (n listener threads) instead, for the worker's peak RSS.
+ * repository at once in the one worker (n listener threads) instead, for the worker's peak RSS. The worker warms
+ * up at start-up as in production ({@code forgesync.git.warm-up-commits}, JitWarmUp); {@code BENCH_WARM_UP_COMMITS=0}
+ * runs it cold, for the comparison.
  */
 public final class EndToEndBenchmark {
 
@@ -74,6 +76,10 @@ public final class EndToEndBenchmark {
                 .workerEnv("SPRING_KAFKA_LISTENER_CONCURRENCY", Integer.toString(parallel))
                 .workerEnv("LOGGING_LEVEL_DEV_FORGESYNC", "WARN")
                 .ingestEnv("LOGGING_LEVEL_DEV_FORGESYNC", "WARN");
+        String warmUp = System.getenv("BENCH_WARM_UP_COMMITS");
+        if (warmUp != null) {
+            options.workerEnv("FORGESYNC_GIT_WARM_UP_COMMITS", warmUp);
+        }
         if (real != null) {
             // A real repository's first mirror takes minutes on a loaded machine: the pipeline's 20 s are for tests;
             // 10 min keeps within the consumer's max.poll.interval (15 min, ConsumerCoherenceCheck).
