@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates forgesync's topics on the broker, idempotently (--if-not-exists): ./forgesync start runs it after Kafka.
-#   forgesync.sync-requests  FORGESYNC_SYNC_PARTITIONS (12) partitions, retention.ms FORGESYNC_SYNC_RETENTION_MS
+#   forgesync.sync-requests  FORGESYNC_SYNC_PARTITIONS (24, Topics.SYNC_REQUESTS_PARTITIONS) partitions, retention.ms FORGESYNC_SYNC_RETENTION_MS
 #                            (1209600000 = 14 days, Topics.SYNC_REQUESTS_RETENTION_MS: longer than GitHub's 3-day
 #                            redelivery window, so the topic is the replay source)
 # An existing topic is left as it is (partitions are only ever added by hand: adding them moves keys to other
@@ -12,7 +12,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 BOOTSTRAP="${FORGESYNC_KAFKA_BOOTSTRAP:-127.0.0.1:${FORGESYNC_KAFKA_PORT:-9092}}"
-PARTITIONS="${FORGESYNC_SYNC_PARTITIONS:-12}"
+PARTITIONS="${FORGESYNC_SYNC_PARTITIONS:-24}"
 RETENTION_MS="${FORGESYNC_SYNC_RETENTION_MS:-1209600000}"
 REPLICATION="${FORGESYNC_KAFKA_REPLICATION_FACTOR:-1}"
 TOPIC=forgesync.sync-requests

@@ -2,6 +2,7 @@
 # A real Kafka broker process (KRaft, combined broker+controller, on 127.0.0.1) from Maven Central's jars.
 #   infra/bin/kafka.sh start|stop|status|run-class CLASS ARGS...
 # Environment: FORGESYNC_KAFKA_PORT (9092), FORGESYNC_KAFKA_CONTROLLER_PORT (9093), FORGESYNC_KAFKA_HEAP (512m),
+#              FORGESYNC_SYNC_PARTITIONS (24: the partitions of a topic the broker creates on first use),
 #              FORGESYNC_STATE_DIR (<project>/.forgesync; the broker lives in its kafka/ folder).
 set -euo pipefail
 # shellcheck source=common.sh
@@ -42,7 +43,7 @@ controller.listener.names=CONTROLLER
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$DATA
-num.partitions=12
+num.partitions=${FORGESYNC_SYNC_PARTITIONS:-24}
 offsets.topic.replication.factor=1
 offsets.topic.num.partitions=1
 transaction.state.log.replication.factor=1

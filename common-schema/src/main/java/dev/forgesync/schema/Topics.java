@@ -29,6 +29,16 @@ public final class Topics {
     /** Default retention of the main topic: longer than GitHub's 3-day redelivery window, so Kafka is the replay source. */
     public static final long SYNC_REQUESTS_RETENTION_MS = 14L * 24 * 60 * 60 * 1000;
 
+    /**
+     * Partitions of {@link #SYNC_REQUESTS} (and of its retry and dead-letter topics) when forgesync creates them: the
+     * most sync-workers' consumers that work at once. 24 rather than 12: with range assignment over 4 workers, Kafka's
+     * partitioner spreads keys as they fall so that the busiest worker holds a smaller share (docs/benchmarks.md
+     * "Backfill"). A topic that already exists keeps its count (partitions are only ever added by hand, infra/README.md
+     * "Kafka topics"). The shell and Compose copies ({@code FORGESYNC_SYNC_PARTITIONS}'s default) are held to this
+     * value by infra's {@code PartitionCountTest}.
+     */
+    public static final int SYNC_REQUESTS_PARTITIONS = 24;
+
     private Topics() {
     }
 }

@@ -51,7 +51,8 @@ import dev.forgesync.testsupport.onedev.OneDevStandIn;
  */
 public final class EndToEndBenchmark {
 
-    private static final int PARTITIONS = 12;
+    /** The topic's partitions: the pipeline's services create it with the default count. */
+    private static final int PARTITIONS = Topics.SYNC_REQUESTS_PARTITIONS;
 
     private final Pipeline pipeline;
     private final Ledger ledger;
@@ -105,7 +106,9 @@ public final class EndToEndBenchmark {
 
     private void run(Path out, int smallPushes, int largeMib, int largeRuns, int slowMs, int perPartition)
             throws Exception {
-        Map<Long, String> registered = register(PARTITIONS * perPartition * 3 + 60);
+        // Three rounds of perPartition per partition; keys fall unevenly, so three times that many rows (648 at 24
+        // partitions and 3 per partition: 13 or more in every partition for any run of ids).
+        Map<Long, String> registered = register(PARTITIONS * perPartition * 3 * 3);
         Map<Integer, Double> throughput = new LinkedHashMap<>();
         pipeline.github().delay(Duration.ofMillis(slowMs));
         for (int workers : new int[] {1, 2, 4}) {
@@ -172,7 +175,7 @@ public final class EndToEndBenchmark {
     /**
      * {@code BENCH_PARALLEL=n}: n first mirrors of the real repository at once in the one worker (n listener threads),
      * for its peak RSS. The repositories are rows registered up front whose partitions fall to different listener
-     * threads (12 partitions split in n ranges); whether the syncs really overlapped is read from their sync_logs rows.
+     * threads (the partitions split in n ranges); whether the syncs really overlapped is read from their sync_logs rows.
      */
     private void realRepositoryParallel(Path out, Path real, int parallel) throws Exception {
         List<String> names = onSeparateThreads(register(PARTITIONS * 4), parallel);
@@ -203,7 +206,7 @@ public final class EndToEndBenchmark {
         Files.writeString(out, table + "\n");
     }
 
-    /** One registered repository per range of partitions (12 split in {@code threads}): one per listener thread. */
+    /** One registered repository per range of partitions (split in {@code threads}): one per listener thread. */
     private static List<String> onSeparateThreads(Map<Long, String> registered, int threads) {
         List<String> names = new ArrayList<>();
         for (int k = 0; k < threads; k++) {

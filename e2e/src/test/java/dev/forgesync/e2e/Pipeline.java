@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.eclipse.jgit.lib.ObjectId;
 
+import dev.forgesync.schema.Topics;
 import dev.forgesync.testsupport.GitHttpServer;
 import dev.forgesync.testsupport.TestDatabase;
 import dev.forgesync.testsupport.onedev.OneDevStandIn;
@@ -312,7 +313,7 @@ final class Pipeline implements AutoCloseable {
         env.put("FORGESYNC_RETRY_INITIAL_DELAY", "1s");
         env.put("FORGESYNC_RETRY_MULTIPLIER", "2.0");
         env.put("FORGESYNC_RETRY_MAX_DELAY", "4s");
-        env.put("FORGESYNC_RETRY_TOPIC_PARTITIONS", "12");
+        env.put("FORGESYNC_RETRY_TOPIC_PARTITIONS", Integer.toString(Topics.SYNC_REQUESTS_PARTITIONS));
         env.put("SPRING_KAFKA_CONSUMER_PROPERTIES_SESSION_TIMEOUT_MS", "8000");
         env.put("SPRING_KAFKA_CONSUMER_PROPERTIES_HEARTBEAT_INTERVAL_MS", "2000");
         if (options.fastJit) {

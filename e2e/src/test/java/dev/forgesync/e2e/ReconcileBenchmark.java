@@ -21,6 +21,7 @@ import org.apache.kafka.common.utils.Utils;
 import org.eclipse.jgit.lib.ObjectId;
 
 import dev.forgesync.schema.RefsDigest;
+import dev.forgesync.schema.Topics;
 import dev.forgesync.testsupport.GitHttpServer;
 import dev.forgesync.testsupport.github.GithubApiStandIn;
 
@@ -41,7 +42,7 @@ import dev.forgesync.testsupport.github.GithubApiStandIn;
  */
 public final class ReconcileBenchmark {
 
-    private static final int PARTITIONS = 12;
+    private static final int PARTITIONS = Topics.SYNC_REQUESTS_PARTITIONS;
     private static final Path REPORT = Path.of("target", "reconcile-benchmark.txt");
 
     private ReconcileBenchmark() {

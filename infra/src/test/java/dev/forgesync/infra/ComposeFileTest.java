@@ -144,7 +144,7 @@ class ComposeFileTest {
         assertThat(init.get("restart")).isEqualTo("no");
         assertThat(list(init, "entrypoint")).containsExactly("/opt/kafka/bin/kafka-topics.sh");
         assertThat(command).contains("--bootstrap-server kafka:9092", "--create", "--if-not-exists",
-                "--topic " + Topics.SYNC_REQUESTS, "--partitions ${FORGESYNC_SYNC_PARTITIONS:-12}",
+                "--topic " + Topics.SYNC_REQUESTS, "--partitions ${FORGESYNC_SYNC_PARTITIONS:-" + Topics.SYNC_REQUESTS_PARTITIONS + "}",
                 "retention.ms=${FORGESYNC_SYNC_RETENTION_MS:-" + Topics.SYNC_REQUESTS_RETENTION_MS + "}");
     }
 

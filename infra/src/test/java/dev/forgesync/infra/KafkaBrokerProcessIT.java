@@ -106,7 +106,7 @@ class KafkaBrokerProcessIT {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, Topics.SYNC_REQUESTS);
             Config config = admin.describeConfigs(Set.of(resource)).all().get().get(resource);
 
-            assertThat(topic.partitions()).hasSize(12);
+            assertThat(topic.partitions()).hasSize(Topics.SYNC_REQUESTS_PARTITIONS);
             assertThat(config.get("retention.ms").value()).isEqualTo(Long.toString(Topics.SYNC_REQUESTS_RETENTION_MS));
         }
     }

@@ -97,6 +97,8 @@ abstract class WorkerITSupport {
         registry.add("forgesync.retry.multiplier", () -> "2.0");
         registry.add("forgesync.retry.max-delay", () -> "2s");
         registry.add("forgesync.retry.attempts", () -> "4");
+        // The test broker's count (TestKafka.PARTITIONS), not the production default: fewer partitions to assign.
+        registry.add("forgesync.retry.topic-partitions", () -> Integer.toString(TestKafka.PARTITIONS));
     }
 
     @AfterAll

@@ -29,11 +29,13 @@ import tools.jackson.databind.JsonNode;
 /**
  * GitHub never retries a failed delivery by itself. For each webhook the operator registered (a source's
  * {@code hookId}, or every hook of an org source found with {@code GET /orgs/{org}/hooks}), the recent deliveries are
- * listed ({@code GET .../hooks/{id}/deliveries}, docs.github.com/rest/orgs/webhooks) and each one that failed within
+ * listed ({@code GET .../hooks/{id}/deliveries}, docs.github.com/rest/orgs/webhooks: newest first, 100 a page, the
+ * next page's cursor in the {@code Link} header; pages are read until one reaches past the window) and each one that failed within
  * the window, whose {@code X-GitHub-Delivery} (guid) is not in {@code webhook_events} and that was never redelivered,
  * is redelivered once ({@code POST .../deliveries/{delivery_id}/attempts}). Where GitHub refuses (a GitHub App
  * without the permission "Webhooks" read and write of the organisation or repository, a token that is not an
- * owner's), one warning per source says so, until the source's webhooks can be read again.
+ * owner's), one warning per source says so, until the source's webhooks can be read again; so for a 404 (the
+ * organisation or repository does not exist, or the credentials may not see it: GitHub does not tell which).
  */
 @Component
 class Redelivery extends DedicatedLoop {
@@ -73,7 +75,11 @@ class Redelivery extends DedicatedLoop {
 
     /** One warning per source until it can be read again; GitHub's message names the request, never a token. */
     private void warnOnce(Source source, GithubException e) {
-        if (refused.add(source.id())) {
+        if (e.isGone() && refused.add(source.id())) {
+            log.warn("redelivery: source {}:{} skipped until GitHub shows it again ({}): the {} does not exist, or "
+                    + "these credentials may not see it", source.kind().name().toLowerCase(java.util.Locale.ROOT),
+                    source.name(), e.getMessage(), source.kind() == SourceKind.ORG ? "organisation" : "repository");
+        } else if (refused.add(source.id())) {
             log.warn("redelivery: source {}:{} skipped until GitHub lets its webhooks be read and redelivered ({}); "
                     + "a GitHub App needs the {} permission Webhooks: read and write, a token must be an {}'s",
                     source.kind().name().toLowerCase(java.util.Locale.ROOT), source.name(), e.getMessage(),
@@ -101,19 +107,27 @@ class Redelivery extends DedicatedLoop {
     }
 
     private List<String> heal(String hookPath) {
-        GithubResponse response = GithubClient.require(github.get(hookPath + "/deliveries?per_page=100"), "GET",
-                hookPath + "/deliveries");
         Instant since = Instant.now().minus(properties.window());
         Map<String, JsonNode> failed = new LinkedHashMap<>();
         Set<String> settled = new HashSet<>();
-        for (JsonNode d : response.body()) {
-            String guid = d.path("guid").asString();
-            int status = d.path("status_code").asInt(0);
-            if (d.path("redelivery").asBoolean(false) || (status >= 200 && status < 300)) {
-                settled.add(guid);
-            } else if (Instant.parse(d.path("delivered_at").asString()).isAfter(since)) {
-                failed.putIfAbsent(guid, d);
+        // Newest first: a redelivery (or a success) of a guid comes before its failed original, on this page or an
+        // earlier one; once a page reaches past the window, no later page holds anything to redeliver.
+        String page = hookPath + "/deliveries?per_page=100";
+        while (page != null) {
+            GithubResponse response = GithubClient.require(github.get(page), "GET", hookPath + "/deliveries");
+            boolean pastWindow = false;
+            for (JsonNode d : response.body()) {
+                String guid = d.path("guid").asString();
+                int status = d.path("status_code").asInt(0);
+                boolean recent = Instant.parse(d.path("delivered_at").asString()).isAfter(since);
+                pastWindow |= !recent;
+                if (d.path("redelivery").asBoolean(false) || (status >= 200 && status < 300)) {
+                    settled.add(guid);
+                } else if (recent) {
+                    failed.putIfAbsent(guid, d);
+                }
             }
+            page = pastWindow ? null : response.next();
         }
         failed.keySet().removeAll(settled);
         failed.keySet().removeAll(stored(failed.keySet()));

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -42,6 +45,7 @@ import dev.forgesync.testsupport.github.GithubApiStandIn;
  * Self-healing redelivery runs in the same context (it reads the sources' webhooks through the same client).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 class DiscoveryIT {
 
     static final String ADMIN = "admin-token-discovery-0123456789";
@@ -336,13 +340,63 @@ class DiscoveryIT {
                 INSERT INTO webhook_events (event_id, event_type, delivery_id, payload, signature, processed)
                 VALUES ('failed-but-stored', 'push', 'failed-but-stored', '{}'::jsonb, 'sha256=x', TRUE)""").update();
         sources.add(NewSource.parse("org:hooked"), false);
+        int attemptsBefore = GITHUB.redeliveryAttempts().size(); // the stand-in serves every test of the class
 
         assertThat(send("POST", "/api/healing/redeliveries", ADMIN, null).body())
                 .isEqualTo("{\"redelivered\":[\"failed-missing\"]}");
         assertThat(send("POST", "/api/healing/redeliveries", ADMIN, null).body())
                 .as("a delivery is redelivered once").isEqualTo("{\"redelivered\":[]}");
-        assertThat(GITHUB.redeliveryAttempts()).extracting(GithubApiStandIn.Delivery::guid)
-                .containsExactly("failed-missing");
+        assertThat(GITHUB.redeliveryAttempts().subList(attemptsBefore, GITHUB.redeliveryAttempts().size()))
+                .extracting(GithubApiStandIn.Delivery::guid).containsExactly("failed-missing");
+    }
+
+    @Test
+    void redeliveryReadsEveryPageOfDeliveriesUntilOneReachesPastTheWindow() throws Exception {
+        GITHUB.createOrg("paged");
+        long hook = GITHUB.createHook("paged", null, "https://forgesync.example/webhooks/github");
+        Instant now = Instant.now();
+        List<String> recent = new java.util.ArrayList<>();
+        for (int i = 0; i < 230; i++) {
+            GITHUB.recordDelivery(hook, "paged-" + i, now.minusSeconds(10 + i), 503, "push", null, 1L);
+            recent.add("paged-" + i);
+        }
+        for (int i = 0; i < 150; i++) {
+            GITHUB.recordDelivery(hook, "paged-old-" + i, now.minus(Duration.ofDays(4)).minusSeconds(i), 503, "push",
+                    null, 1L);
+        }
+        sources.add(NewSource.parse("org:paged"), false);
+        GITHUB.clearApiRequests();
+        int attemptsBefore = GITHUB.redeliveryAttempts().size();
+
+        // 100 a page, newest first: pages 1 and 2 are recent, page 3 holds the last 30 and reaches past the window.
+        assertThat(send("POST", "/api/healing/redeliveries", ADMIN, null).body())
+                .isEqualTo("{\"redelivered\":[" + recent.stream().map(g -> "\"" + g + "\"")
+                        .collect(Collectors.joining(",")) + "]}");
+        assertThat(GITHUB.apiRequests()).filteredOn(e -> e.pathAndQuery().contains("/hooks/" + hook + "/deliveries?"))
+                .as("the pages read: not the fourth, all older than the window").hasSize(3);
+        assertThat(send("POST", "/api/healing/redeliveries", ADMIN, null).body())
+                .as("each delivery is redelivered once").isEqualTo("{\"redelivered\":[]}");
+        assertThat(GITHUB.redeliveryAttempts().subList(attemptsBefore, GITHUB.redeliveryAttempts().size()))
+                .extracting(GithubApiStandIn.Delivery::guid).containsExactlyInAnyOrderElementsOf(recent);
+    }
+
+    @Test
+    void redeliveryNamesAnOrganisationGithubDoesNotKnowOnceAndHealsTheOtherSources(CapturedOutput output)
+            throws Exception {
+        GITHUB.createOrg("hooked-too");
+        long hook = GITHUB.createHook("hooked-too", null, "https://forgesync.example/webhooks/github");
+        GITHUB.recordDelivery(hook, "failed-elsewhere", Instant.now().minusSeconds(60), 503, "push", null, 1L);
+        sources.add(NewSource.parse("org:no-such-org"), false);
+        sources.add(NewSource.parse("org:hooked-too"), false);
+
+        assertThat(send("POST", "/api/healing/redeliveries", ADMIN, null).body())
+                .isEqualTo("{\"redelivered\":[\"failed-elsewhere\"]}");
+        assertThat(send("POST", "/api/healing/redeliveries", ADMIN, null).body()).isEqualTo("{\"redelivered\":[]}");
+
+        String warning = "redelivery: source org:no-such-org skipped until GitHub shows it again (GitHub answered 404 "
+                + "to GET /orgs/no-such-org/hooks: Not Found): the organisation does not exist, or these credentials "
+                + "may not see it";
+        assertThat(output.getOut().split(java.util.regex.Pattern.quote(warning), -1)).as("said once").hasSize(2);
     }
 
     private Set<Long> discoveredOnKafka(Set<Long> ids) {

@@ -5,10 +5,13 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import dev.forgesync.schema.Topics;
+
 /**
  * Publishing sync requests.
  *
- * @param partitions        partitions of {@code forgesync.sync-requests} when this service creates it
+ * @param partitions        partitions of {@code forgesync.sync-requests} when this service creates it (an existing
+ *                          topic keeps its count)
  * @param replicationFactor its replication factor (1 for a single local broker)
  * @param retention         its retention; longer than GitHub's 3-day redelivery window
  * @param brokerDownBackoff after a failed publish, how long request threads leave publishing to the relay
@@ -20,7 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("forgesync.publish")
 public record PublishProperties(
-        @DefaultValue("12") int partitions,
+        @DefaultValue("" + Topics.SYNC_REQUESTS_PARTITIONS) int partitions,
         @DefaultValue("1") short replicationFactor,
         @DefaultValue("14d") Duration retention,
         @DefaultValue("5s") Duration brokerDownBackoff,

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.retrytopic.RetryTopicConfiguration;
 import org.springframework.kafka.retrytopic.RetryTopicConfigurationBuilder;
@@ -12,6 +13,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 import dev.forgesync.requests.InvalidSyncRequestException;
+import dev.forgesync.requests.topics.TopicsConfiguration;
 import dev.forgesync.schema.Topics;
 import dev.forgesync.worker.config.RetryProperties;
 import dev.forgesync.worker.failure.FailureClassifier;
@@ -24,8 +26,12 @@ import dev.forgesync.worker.failure.PermanentSyncFailure;
  * <p>A database that cannot be reached is not the request's fault, and walking the record through the retry topics
  * would dead-letter it during any outage longer than the chain: such failures are retried in place (blocking, with
  * back-off up to {@code forgesync.retry.database-max-delay}, without limit) until the database answers again.
+ *
+ * <p>The retry and dead-letter topics are created with {@code forgesync.retry.topic-partitions} when missing; existing
+ * ones keep their count ({@link TopicsConfiguration}).
  */
 @Configuration(proxyBeanMethods = false)
+@Import(TopicsConfiguration.class)
 class RetryTopology extends RetryTopicConfigurationSupport {
 
     private final RetryProperties retry;

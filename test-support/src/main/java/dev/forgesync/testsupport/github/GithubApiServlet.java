@@ -48,14 +48,15 @@ import dev.forgesync.testsupport.github.GithubApiStandIn.Repo;
  * <li>rest/using-the-rest-api/troubleshooting and getting-started: a renamed repository's old URL answers
  *     {@code 301 Moved Permanently} with {@code Location: .../repositories/{id}} and a body naming it; errors are
  *     JSON {@code {"message", "documentation_url"}} ({@code Not Found}, {@code Bad credentials});</li>
- * <li>rest/orgs/webhooks and rest/repos/webhooks: list hooks, list deliveries ({@code per_page} up to 100, newest
- *     first), get a delivery, and {@code POST .../deliveries/{delivery_id}/attempts} answered 202. Only the owner
+ * <li>rest/orgs/webhooks and rest/repos/webhooks: list hooks (404 {@code Not Found} for an organisation or a
+ *     repository that does not exist, as for any owner the caller may not see), list deliveries (newest first, paged
+ *     by cursor: {@code per_page} default 30 and at most 100, {@code cursor} the opaque starting delivery of the page,
+ *     {@code Link: <...?per_page=N&cursor=...>; rel="next"} while more remain), get a delivery, and {@code POST .../deliveries/{delivery_id}/attempts} answered 202. Only the owner
  *     (the stand-in's token; another user's token only for its own repositories) or a GitHub App installation on
  *     the account with the permission "Webhooks" ({@code organization_hooks} for an organisation's,
  *     {@code repository_hooks} for a repository's: read to list, write to redeliver) reaches them; an installation
  *     without it is answered 403 "Resource not accessible by integration", anyone else 404.</li>
  * </ul>
- * Deliveries paginate with a {@code cursor} on GitHub; the stand-in serves only the first page (at most 100).
  */
 public final class GithubApiServlet extends HttpServlet {
 
@@ -75,6 +76,8 @@ public final class GithubApiServlet extends HttpServlet {
     private static final Pattern DELIVERY =
             Pattern.compile("/(orgs/[^/]+|repos/[^/]+/[^/]+)/hooks/(\\d+)/deliveries/(\\d+)(/attempts)?");
     private static final String NOT_ACCESSIBLE = "Resource not accessible by integration";
+    /** Deliveries' cursors: opaque to clients, here the starting delivery's id behind GitHub's {@code v1_}. */
+    private static final String CURSOR_PREFIX = "v1_";
 
     private static final Pattern INSTALLATION = Pattern.compile("/(orgs|users)/[^/]+/installation|/repos/[^/]+/[^/]+/installation");
 
@@ -298,6 +301,12 @@ public final class GithubApiServlet extends HttpServlet {
     }
 
     private Answer hooks(String owner) {
+        String[] parts = owner.split("/");
+        boolean exists = parts[0].equals("orgs") ? "Organization".equals(github.accountType(parts[1]))
+                : github.repository(parts[1] + "/" + parts[2]).isPresent();
+        if (!exists) {
+            return Answer.notFound();
+        }
         ArrayNode array = JSON.createArrayNode();
         hooksOf(owner).forEach(h -> {
             ObjectNode hook = array.addObject().put("type", h.repo() == null ? "Organization" : "Repository")
@@ -313,9 +322,30 @@ public final class GithubApiServlet extends HttpServlet {
             return Answer.notFound();
         }
         int perPage = perPage(req);
+        List<Delivery> all = github.deliveriesOf(hookId);
+        String cursor = req.getParameter("cursor");
+        int from = 0;
+        if (cursor != null) {
+            from = -1;
+            for (int i = 0; i < all.size(); i++) {
+                if ((CURSOR_PREFIX + all.get(i).id()).equals(cursor)) {
+                    from = i;
+                }
+            }
+            if (from < 0) {
+                return Answer.error(400, "Bad Request", "https://docs.github.com/rest/orgs/webhooks");
+            }
+        }
+        List<Delivery> page = all.subList(from, Math.min(all.size(), from + perPage));
         ArrayNode array = JSON.createArrayNode();
-        github.deliveriesOf(hookId).stream().limit(perPage).forEach(d -> delivery(array.addObject(), d));
-        return Answer.json(200, array.toString());
+        page.forEach(d -> delivery(array.addObject(), d));
+        Answer answer = Answer.json(200, array.toString());
+        if (from + perPage < all.size()) {
+            String next = req.getRequestURL() + "?per_page=" + perPage + "&cursor=" + CURSOR_PREFIX
+                    + all.get(from + perPage).id();
+            answer.header("Link", "<" + next + ">; rel=\"next\"");
+        }
+        return answer;
     }
 
     private Answer delivery(String method, String owner, long hookId, long deliveryId, boolean attempts) {

@@ -335,7 +335,10 @@ public final class GithubApiStandIn implements AutoCloseable {
 
     // ---- hooks and deliveries ----
 
-    /** Registers a webhook on an organisation ({@code repoFullName == null}) or a repository; returns its id. */
+    /**
+     * Registers a webhook on an organisation ({@code repoFullName == null}; an unknown one becomes an organisation
+     * account) or a repository; returns its id.
+     */
     public long createHook(String org, String repoFullName, String url) {
         return createHook(org, repoFullName, url, null);
     }
@@ -343,6 +346,9 @@ public final class GithubApiStandIn implements AutoCloseable {
     /** Registers a webhook whose deliveries are signed with {@code secret} (its {@code config.secret}). */
     public long createHook(String org, String repoFullName, String url, String secret) {
         long id = ids.incrementAndGet();
+        if (repoFullName == null) {
+            accounts.putIfAbsent(org.toLowerCase(), "Organization");
+        }
         hooks.put(id, new Hook(id, org, repoFullName, url, secret));
         deliveries.put(id, new CopyOnWriteArrayList<>());
         return id;

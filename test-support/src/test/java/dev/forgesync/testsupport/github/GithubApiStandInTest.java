@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -220,6 +221,57 @@ class GithubApiStandInTest {
                 .containsExactly("failed-guid");
         JsonNode after = JSON.readTree(get("/orgs/acme/hooks/" + hook + "/deliveries").body());
         assertThat(after.get(0).get("redelivery").asBoolean()).isTrue();
+    }
+
+    @Test
+    void answersNotFoundForTheHooksOfAnOrganisationOrRepositoryThatDoesNotExist() throws Exception {
+        github.createUser("someone");
+        // Docs, "List organization webhooks": status codes 200 OK, 404 Resource not found (so for repositories).
+        for (String path : List.of("/orgs/no-such-org/hooks", "/orgs/someone/hooks", "/repos/someone/missing/hooks")) {
+            HttpResponse<String> response = get(path);
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+            JsonNode body = JSON.readTree(response.body());
+            assertThat(body.get("message").asString()).as(path).isEqualTo("Not Found");
+            assertThat(body.get("documentation_url").asString()).as(path).startsWith("https://docs.github.com/");
+        }
+        github.createOrg("empty-org");
+        assertThat(get("/orgs/empty-org/hooks").body()).as("an organisation without hooks").isEqualTo("[]");
+    }
+
+    @Test
+    void pagesHookDeliveriesByCursorNewestFirst() throws Exception {
+        github.createOrg("acme");
+        long hook = github.createHook("acme", null, "https://forgesync.example/webhooks/github");
+        Instant now = Instant.now();
+        for (int i = 0; i < 250; i++) {
+            github.recordDelivery(hook, "guid-" + i, now.minusSeconds(i), 503, "push", null, 1L);
+        }
+
+        // Docs: per_page "(max 100)", default 30; cursor "the starting delivery from which the page of deliveries
+        // is fetched. Refer to the link header for the next and previous page cursors."
+        List<String> guids = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        String url = github.apiUri() + "/orgs/acme/hooks/" + hook + "/deliveries?per_page=100";
+        while (url != null) {
+            HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + TOKEN));
+            assertThat(page.statusCode()).isEqualTo(200);
+            JsonNode items = JSON.readTree(page.body());
+            sizes.add(items.size());
+            items.forEach(d -> guids.add(d.get("guid").asString()));
+            String link = page.headers().firstValue("link").orElse(null);
+            if (link != null) {
+                assertThat(link).matches("<http://127\\.0\\.0\\.1:\\d+/api/v3/orgs/acme/hooks/" + hook
+                        + "/deliveries\\?per_page=100&cursor=v1_\\d+>; rel=\"next\"");
+            }
+            url = link == null ? null : link.substring(1, link.indexOf('>'));
+        }
+        assertThat(sizes).containsExactly(100, 100, 50);
+        assertThat(guids).as("every delivery once, newest first")
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 250).mapToObj(i -> "guid-" + i).toList());
+        assertThat(JSON.readTree(get("/orgs/acme/hooks/" + hook + "/deliveries?per_page=500").body())).hasSize(100);
+        assertThat(JSON.readTree(get("/orgs/acme/hooks/" + hook + "/deliveries").body())).as("default per_page")
+                .hasSize(30);
     }
 
     @Test
