@@ -130,12 +130,15 @@ final class SourceProbe {
         }
     }
 
-    /** {@code command=ls-refs}, delim, the arguments, flush (gitprotocol-v2, "ls-refs"). */
+    /**
+     * {@code command=ls-refs}, delim, the arguments, flush (gitprotocol-v2, "ls-refs"). No capabilities
+     * ({@code agent}, {@code object-format}): git's client sends only those the server advertised, and an older
+     * server refuses one it does not know; without them it is SHA-1, which is all JGit reads.
+     */
     static byte[] request() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PacketLineOut out = new PacketLineOut(bytes);
         out.writeString("command=ls-refs\n");
-        out.writeString("object-format=sha1\n");
         out.writeDelim();
         out.writeString("symrefs\n");
         out.writeString("ref-prefix " + Constants.R_HEADS + "\n");
