@@ -108,7 +108,8 @@ public final class MirrorBenchmark {
             fetched = r.fetched;
         }
         System.out.printf("no-op sync, %s: median %.0f ms %s, %d bytes read from the source, bytes pushed %d;"
-                        + " requests per sync: %d to the source (%d upload-pack), %d to OneDev (%d receive-pack)%n",
+                        + " requests per sync: %d to the source (%d POST upload-pack: the probe's or v2's ls-refs, or a pack),"
+                        + " %d to OneDev (%d receive-pack)%n",
                 label, median(times), rounded(times), fetched, pushed, counts.source(), counts.sourcePacks(),
                 counts.destination(), counts.destinationPacks());
     }
