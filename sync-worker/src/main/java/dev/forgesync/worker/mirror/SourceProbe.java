@@ -5,7 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URL;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -27,7 +27,7 @@ import org.eclipse.jgit.transport.http.HttpConnection;
 import org.eclipse.jgit.util.HttpSupport;
 
 /**
- * Whether anything changed upstream, asked in ONE request before a fetch: protocol v2 is stateless over HTTP, so a
+ * Whether anything changed upstream, asked in one request before a fetch: protocol v2 is stateless over HTTP, so a
  * {@code POST git-upload-pack} with {@code command=ls-refs} (branches, tags and HEAD's symref) needs no capability
  * {@code GET info/refs} first. When the answer names exactly the cache's branches and tags at the same ids, the
  * fetch has nothing to do and is skipped: a no-op sync is one request to the source whatever its advertisement
@@ -40,7 +40,8 @@ import org.eclipse.jgit.util.HttpSupport;
  * false}, beside {@code protocol.version}; an operator may set it too), until the cache is evicted and rebuilt.
  *
  * <p>It goes through JGit's HTTP connection factory (the {@link TransferMeter} of the fetch): the same JDK stack as
- * the transport, so the probe counts in the fetch's bytes and a fetch that follows reuses its kept-alive connection.
+ * the transport, so the probe counts in the fetch's bytes, and a fetch that follows a read answer can reuse its
+ * kept-alive connection (the JDK's keep-alive cache).
  */
 final class SourceProbe {
 
@@ -97,7 +98,7 @@ final class SourceProbe {
 
     /** The answer's body, or null (and the refusal remembered when it is one) when it is not a v2 result. */
     private byte[] post(String authorization, StoredConfig config) throws IOException {
-        HttpConnection c = meter.create(new URL(source.toString().replaceAll("/+$", "") + "/git-upload-pack"));
+        HttpConnection c = meter.create(URI.create(source.toString().replaceAll("/+$", "") + "/git-upload-pack").toURL());
         c.setRequestMethod("POST");
         c.setInstanceFollowRedirects(false);
         c.setUseCaches(false);
