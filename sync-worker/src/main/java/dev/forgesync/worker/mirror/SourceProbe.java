@@ -98,7 +98,8 @@ final class SourceProbe {
 
     /** The answer's body, or null (and the refusal remembered when it is one) when it is not a v2 result. */
     private byte[] post(String authorization, StoredConfig config) throws IOException {
-        HttpConnection c = meter.create(URI.create(source.toString().replaceAll("/+$", "") + "/git-upload-pack").toURL());
+        String url = source.toString().replaceAll("/+$", "") + "/git-upload-pack";
+        HttpConnection c = meter.create(URI.create(url).toURL());
         c.setRequestMethod("POST");
         c.setInstanceFollowRedirects(false);
         c.setUseCaches(false);
