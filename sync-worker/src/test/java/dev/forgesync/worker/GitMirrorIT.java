@@ -27,6 +27,7 @@ import dev.forgesync.worker.config.OneDevProperties;
 import dev.forgesync.worker.destination.Destinations;
 import dev.forgesync.worker.destination.PreparedDestination;
 import dev.forgesync.worker.failure.SyncException;
+import dev.forgesync.worker.mirror.FetchOutcome;
 import dev.forgesync.worker.mirror.GitMirror;
 import dev.forgesync.worker.mirror.MirrorSession;
 import dev.forgesync.worker.mirror.PushTarget;
@@ -226,8 +227,8 @@ class GitMirrorIT {
             var first = source.commit("main", "a.txt", "a");
             source.commit("dev", "b.txt", "b");
             source.annotatedTag("v1", first);
-            // As many pull requests as spring-petclinic's (2,136; gson has 1,535): about 140 KiB of v0 advertisement,
-            // still answered in the one request.
+            // As many pull requests as spring-petclinic's (2,136; gson has 1,535): the one request lists only
+            // branches and tags.
             source.pullRequestRefs(2_200, first);
             OneDevStandIn.Project project = onedev.createProject("shape", null);
             PushTarget target = PushTarget.http(URI.create(onedev.baseUri() + "/" + project.path() + ".git"), "bot",
@@ -241,10 +242,16 @@ class GitMirrorIT {
             syncOnce(mirror, target);
 
             assertThat(github.requests()).singleElement().satisfies(r -> {
-                assertThat(r.method()).isEqualTo("GET");
-                assertThat(r.path()).endsWith("/octo/shape.git/info/refs");
-                assertThat(r.query()).isEqualTo("service=git-upload-pack");
+                assertThat(r.isUploadPack()).isTrue();
+                assertThat(r.path()).endsWith("/octo/shape.git/git-upload-pack");
+                assertThat(r.query()).isNull();
+                assertThat(r.header("Git-Protocol")).isEqualTo("version=2");
                 assertThat(r.user()).isEqualTo("x-access-token");
+                r.headers().forEach((name, value) -> {
+                    if (!name.equals("authorization")) {
+                        assertThat(value).as(name).doesNotContain("ghp_token_123");
+                    }
+                });
             });
             assertThat(onedev.requests()).singleElement().satisfies(r -> {
                 assertThat(r.method()).isEqualTo("GET");
@@ -257,7 +264,7 @@ class GitMirrorIT {
     }
 
     @Test
-    void aSourceWithAHugeAdvertisementIsAskedOnlyForBranchesAndTagsFromTheSecondSyncOn() throws Exception {
+    void aSourceWithAHugeAdvertisementIsOneRequestFromTheSecondSyncOnAndAChangeStillFetches() throws Exception {
         try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
              SourceRepo source = SourceRepo.create(github.root(), dir.resolve("work"), "octo/shape")) {
             var first = source.commit("main", "a.txt", "a");
@@ -270,11 +277,112 @@ class GitMirrorIT {
             assertThat(java.nio.file.Files.readString(cacheConfig)).containsPattern("\\[protocol\\]\\s+version = 2");
             github.clearRequests();
             syncOnce(mirror, target);
-            assertThat(github.requests()).extracting(GitHttpServer.Request::method).containsExactly("GET", "POST");
+            assertThat(github.requests()).singleElement().satisfies(r -> assertThat(r.isUploadPack()).isTrue());
 
             source.commit("main", "a.txt", "a2");
+            github.clearRequests();
             syncOnce(mirror, target);
+            // The probe sees the change, then JGit fetches with v2: capabilities, ls-refs, fetch.
+            assertThat(github.requests()).extracting(GitHttpServer.Request::method)
+                    .containsExactly("POST", "GET", "POST", "POST");
             assertThat(SourceRepo.refsOf(dir.resolve("mirrors/octo/shape.git"))).isEqualTo(source.refs());
+        }
+    }
+
+    @Test
+    void aBranchOrTagDeletedUpstreamIsADifferenceTheFetchPrunes() {
+        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
+             SourceRepo source = SourceRepo.create(github.root(), dir.resolve("work"), "octo/shape")) {
+            var first = source.commit("main", "a.txt", "a");
+            source.commit("dev", "b.txt", "b");
+            source.lightweightTag("v0", first);
+            Path cache = dir.resolve("cache/octo/shape.git");
+            GitMirror mirror = mirror(github.baseUri());
+            fetchOnce(mirror);
+
+            source.deleteBranch("dev");
+            assertThat(fetchOnce(mirror).branches()).isEqualTo(1);
+            assertThat(SourceRepo.refsOf(cache)).isEqualTo(source.refs());
+
+            source.deleteTag("v0");
+            assertThat(fetchOnce(mirror).tags()).isZero();
+            assertThat(SourceRepo.refsOf(cache)).isEqualTo(source.refs());
+            assertThat(github.requests()).filteredOn(r -> "GET".equals(r.method())).hasSize(3);
+        }
+    }
+
+    @Test
+    void anUnchangedSourceAnswersTheFetchFromTheProbeAlone() {
+        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
+             SourceRepo source = SourceRepo.create(github.root(), dir.resolve("work"), "octo/shape")) {
+            var first = source.commit("main", "a.txt", "a");
+            source.commit("dev", "b.txt", "b");
+            source.annotatedTag("v1", first);
+            GitMirror mirror = mirror(github.baseUri());
+            FetchOutcome full = fetchOnce(mirror);
+            github.clearRequests();
+
+            FetchOutcome noop = fetchOnce(mirror);
+
+            assertThat(full.defaultBranch()).isEqualTo("dev"); // the source's HEAD follows its last commit
+            assertThat(noop).isEqualTo(new FetchOutcome(noop.bytesFetched(), 2, 1, "dev", 0));
+            assertThat(noop.bytesFetched()).isPositive();
+            assertThat(github.requests()).singleElement().satisfies(r -> assertThat(r.isUploadPack()).isTrue());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"400", "v0 only"})
+    void aSourceThatRefusesTheProbeIsFetchedAsBeforeAndNotProbedAgain(String refusal) throws Exception {
+        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
+             SourceRepo source = SourceRepo.create(github.root(), dir.resolve("work"), "octo/shape")) {
+            source.commit("main", "a.txt", "a");
+            GitMirror mirror = mirror(github.baseUri());
+            PushTarget target = PushTarget.local(dir.resolve("mirrors/octo/shape.git"));
+            syncOnce(mirror, target);
+            if (refusal.equals("400")) {
+                github.failProtocolV2With(400);
+            } else {
+                github.protocolV2(false);
+            }
+            source.commit("main", "a.txt", "a2");
+            github.clearRequests();
+
+            syncOnce(mirror, target);
+            assertThat(github.requests()).first().satisfies(r -> assertThat(r.header("Git-Protocol")).isNotNull());
+            assertThat(SourceRepo.refsOf(dir.resolve("mirrors/octo/shape.git"))).isEqualTo(source.refs());
+            assertThat(java.nio.file.Files.readString(dir.resolve("cache/octo/shape.git/config")))
+                    .containsPattern("\\[forgesync\\]\\s+noopProbe = false").doesNotContain("[protocol]");
+
+            github.clearRequests();
+            syncOnce(mirror, target);
+            assertThat(github.requests()).singleElement().satisfies(r -> {
+                assertThat(r.method()).isEqualTo("GET");
+                assertThat(r.header("Git-Protocol")).isNull();
+            });
+        }
+    }
+
+    @Test
+    void aSourceGoneAtTheProbeIsSourceGoneThroughTheFetchAndStillProbedLater() {
+        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
+             SourceRepo source = SourceRepo.create(github.root(), dir.resolve("work"), "octo/shape")) {
+            source.commit("main", "a.txt", "a");
+            GitMirror mirror = mirror(github.baseUri());
+            fetchOnce(mirror);
+            github.failWith(404);
+            github.clearRequests();
+
+            assertThatThrownBy(() -> fetchOnce(mirror)).isInstanceOfSatisfying(SyncException.class, e -> {
+                assertThat(e.code()).isEqualTo("source_gone");
+                assertThat(e.retryable()).isFalse();
+            });
+            assertThat(github.requests()).extracting(GitHttpServer.Request::method).containsExactly("POST", "GET");
+
+            github.failWith(0);
+            github.clearRequests();
+            fetchOnce(mirror);
+            assertThat(github.requests()).singleElement().satisfies(r -> assertThat(r.isUploadPack()).isTrue());
         }
     }
 
@@ -282,6 +390,12 @@ class GitMirrorIT {
         try (MirrorSession session = mirror.open("octo/shape")) {
             session.fetch();
             session.push(target, "main");
+        }
+    }
+
+    private static FetchOutcome fetchOnce(GitMirror mirror) {
+        try (MirrorSession session = mirror.open("octo/shape")) {
+            return session.fetch();
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -50,8 +51,18 @@ import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
  */
 public final class GitHttpServer implements AutoCloseable {
 
-    /** One request the server saw. */
-    public record Request(String method, String path, String query, String user) {
+    /** One request the server saw; {@code headers} by lower-case name, several values joined with ", ". */
+    public record Request(String method, String path, String query, String user, Map<String, String> headers) {
+
+        public Request(String method, String path, String query, String user) {
+            this(method, path, query, user, Map.of());
+        }
+
+        /** The header's value, or null. */
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+
         /** True for a fetch's pack request ({@code POST .../git-upload-pack}). */
         public boolean isUploadPack() {
             return "POST".equals(method) && path.endsWith("/git-upload-pack");
@@ -62,6 +73,8 @@ public final class GitHttpServer implements AutoCloseable {
             return "POST".equals(method) && path.endsWith("/git-receive-pack");
         }
     }
+
+    private static final String GIT_PROTOCOL = "Git-Protocol";
 
     private final Path root;
     private final String user;
@@ -76,6 +89,8 @@ public final class GitHttpServer implements AutoCloseable {
     private volatile Duration delay = Duration.ZERO;
     private volatile URI redirectTo;
     private volatile int failStatus;
+    private volatile boolean protocolV2 = true;
+    private volatile int failV2Status;
 
     private GitHttpServer(Builder b) {
         this.root = b.root;
@@ -257,6 +272,20 @@ public final class GitHttpServer implements AutoCloseable {
         this.failStatus = status;
     }
 
+    /**
+     * Off: the server speaks only protocol v0, as git before 2.18 or one with v2 switched off: the
+     * {@code Git-Protocol} header never reaches it, so a v2 request is read as a v0 one. On by default (GitHub's
+     * git and JGit's servlet speak v2, stateless over HTTP: a v2 POST needs no GET first).
+     */
+    public void protocolV2(boolean on) {
+        this.protocolV2 = on;
+    }
+
+    /** Answers every request that asks for protocol v2 with {@code status} (0 switches it off): a proxy refusing it. */
+    public void failProtocolV2With(int status) {
+        this.failV2Status = status;
+    }
+
     @Override
     public void close() {
         try {
@@ -322,11 +351,20 @@ public final class GitHttpServer implements AutoCloseable {
             HttpServletRequest req = (HttpServletRequest) request;
             HttpServletResponse res = (HttpServletResponse) response;
             String authenticated = authenticate(req);
-            requests.add(new Request(req.getMethod(), req.getRequestURI(), req.getQueryString(), authenticated));
+            requests.add(new Request(req.getMethod(), req.getRequestURI(), req.getQueryString(), authenticated,
+                    headers(req)));
             pause();
             if (failStatus != 0) {
                 res.sendError(failStatus);
                 return;
+            }
+            boolean asksV2 = req.getHeader(GIT_PROTOCOL) != null && req.getHeader(GIT_PROTOCOL).contains("version=2");
+            if (asksV2 && failV2Status != 0) {
+                res.sendError(failV2Status);
+                return;
+            }
+            if (!protocolV2) {
+                req = new WithoutGitProtocol(req);
             }
             URI target = redirectTo;
             if (target != null) {
@@ -397,6 +435,14 @@ public final class GitHttpServer implements AutoCloseable {
         return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
     }
 
+    private static Map<String, String> headers(HttpServletRequest req) {
+        Map<String, String> headers = new java.util.TreeMap<>();
+        for (String name : java.util.Collections.list(req.getHeaderNames())) {
+            headers.put(name.toLowerCase(Locale.ROOT), String.join(", ", java.util.Collections.list(req.getHeaders(name))));
+        }
+        return java.util.Collections.unmodifiableMap(headers);
+    }
+
     private static boolean isGitRequest(HttpServletRequest req) {
         String uri = req.getRequestURI();
         return uri.endsWith("/info/refs") || uri.endsWith("/git-upload-pack") || uri.endsWith("/git-receive-pack");
@@ -405,6 +451,30 @@ public final class GitHttpServer implements AutoCloseable {
     private static boolean isPush(HttpServletRequest req) {
         return req.getRequestURI().endsWith("/git-receive-pack")
                 || "git-receive-pack".equals(req.getParameter("service"));
+    }
+
+    /** A request as a v0-only server sees it: without the {@code Git-Protocol} header. */
+    private static final class WithoutGitProtocol extends jakarta.servlet.http.HttpServletRequestWrapper {
+        WithoutGitProtocol(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return GIT_PROTOCOL.equalsIgnoreCase(name) ? null : super.getHeader(name);
+        }
+
+        @Override
+        public java.util.Enumeration<String> getHeaders(String name) {
+            return GIT_PROTOCOL.equalsIgnoreCase(name) ? java.util.Collections.emptyEnumeration() : super.getHeaders(name);
+        }
+
+        @Override
+        public java.util.Enumeration<String> getHeaderNames() {
+            List<String> names = java.util.Collections.list(super.getHeaderNames());
+            names.removeIf(GIT_PROTOCOL::equalsIgnoreCase);
+            return java.util.Collections.enumeration(names);
+        }
     }
 
     private static final class AuthenticatedRequest extends jakarta.servlet.http.HttpServletRequestWrapper {

@@ -14,6 +14,8 @@ import java.util.Collection;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.junit.jupiter.api.AfterEach;
@@ -83,6 +85,65 @@ class GitHttpServerIT {
         HttpResponse<Void> redirected = http.send(HttpRequest.newBuilder(infoRefs).build(), HttpResponse.BodyHandlers.discarding());
         assertThat(redirected.statusCode()).isEqualTo(302);
         assertThat(redirected.headers().firstValue("Location")).hasValue("http://127.0.0.2:1/octo/hello.git/info/refs?service=git-upload-pack");
+    }
+
+    @Test
+    void answersAProtocolV2LsRefsPostWithoutAPriorGetAsGitsHttpBackendDoes() throws Exception {
+        RevCommit commit = pushOneCommit(new UsernamePasswordCredentialsProvider("mirror", "s3cret"));
+        try (Repository served = new FileRepositoryBuilder().setGitDir(tmp.resolve("served/octo/hello.git").toFile())
+                .build()) {
+            served.updateRef("HEAD").link("refs/heads/main");
+        }
+        server.clearRequests();
+
+        HttpResponse<String> answer = lsRefs();
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/x-git-upload-pack-result");
+        assertThat(answer.body()).contains(commit.name() + " refs/heads/main\n")
+                .contains(" HEAD symref-target:refs/heads/main\n").endsWith("0000");
+        assertThat(server.requests()).singleElement().satisfies(r -> {
+            assertThat(r.isUploadPack()).isTrue();
+            assertThat(r.header("git-protocol")).isEqualTo("version=2");
+        });
+    }
+
+    @Test
+    void aServerWithProtocolV2OffReadsAV2RequestAsV0AndAnswersNoRefList() throws Exception {
+        pushOneCommit(new UsernamePasswordCredentialsProvider("mirror", "s3cret"));
+        server.protocolV2(false);
+
+        HttpResponse<String> answer = lsRefs();
+
+        assertThat(answer.body()).doesNotContain("refs/heads/main");
+    }
+
+    @Test
+    void refusesV2RequestsWithTheConfiguredStatus() throws Exception {
+        pushOneCommit(new UsernamePasswordCredentialsProvider("mirror", "s3cret"));
+        server.failProtocolV2With(400);
+
+        assertThat(lsRefs().statusCode()).isEqualTo(400);
+        HttpRequest v0 = HttpRequest.newBuilder(URI.create(server.cloneUri("octo/hello")
+                + "/info/refs?service=git-upload-pack")).build();
+        assertThat(HttpClient.newHttpClient().send(v0, HttpResponse.BodyHandlers.ofString()).body())
+                .contains("refs/heads/main");
+    }
+
+    /** A protocol v2 {@code ls-refs} POST on its own (gitprotocol-v2: HTTP is stateless, no GET needed first). */
+    private HttpResponse<String> lsRefs() throws Exception {
+        String body = pkt("command=ls-refs\n") + "0001" + pkt("symrefs\n") + pkt("ref-prefix refs/heads/\n")
+                + pkt("ref-prefix HEAD\n") + "0000";
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.cloneUri("octo/hello") + "/git-upload-pack"))
+                .header("Git-Protocol", "version=2")
+                .header("Content-Type", "application/x-git-upload-pack-request")
+                .header("Accept", "application/x-git-upload-pack-result")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String pkt(String line) {
+        return String.format("%04x", line.length() + 4) + line;
     }
 
     private RevCommit pushOneCommit(UsernamePasswordCredentialsProvider credentials) throws Exception {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.lib.Constants;
@@ -80,8 +81,18 @@ public final class MirrorSession implements AutoCloseable {
      */
     public FetchOutcome fetch() {
         TransferMeter meter = new TransferMeter();
-        SourceProtocol protocol = SourceProtocol.choose(repo.getConfig());
         CredentialsProvider credentials = sourceCredentials.provider();
+        try {
+            // Before the protocol is chosen: a probe that writes the config down must not save the v0 that
+            // SourceProtocol only sets in memory.
+            Optional<FetchOutcome> unchanged = unchanged(meter, credentials);
+            if (unchanged.isPresent()) {
+                return unchanged.get();
+            }
+        } catch (IOException e) {
+            throw translate(e, "the cache of " + fullName, false);
+        }
+        SourceProtocol protocol = SourceProtocol.choose(repo.getConfig());
         try (Transport transport = Transport.open(repo, source)) {
             authenticate(transport, credentials);
             transport.setTimeout(timeoutSeconds());
@@ -99,6 +110,45 @@ public final class MirrorSession implements AutoCloseable {
                     advertisedDefaultBranch(result, refs), changed);
         } catch (IOException | RuntimeException e) {
             throw translate(e, "the source " + fullName, true);
+        }
+    }
+
+    /**
+     * A cache that has refs first asks the source for its branches and tags in one request ({@link SourceProbe}):
+     * when they are the cache's, at the same ids, there is nothing to fetch. Every branch and tag is fetched
+     * whatever the ref globs say (they choose what is pushed), so the comparison is over all of them.
+     */
+    private Optional<FetchOutcome> unchanged(TransferMeter meter, CredentialsProvider credentials)
+            throws IOException {
+        Map<String, ObjectId> refs = mirroredRefs();
+        if (refs.isEmpty() || !SourceProbe.enabled(repo.getConfig())) {
+            return Optional.empty();
+        }
+        int timeout = (int) Math.min(Integer.MAX_VALUE, Math.max(1000, properties.ioTimeout().toMillis()));
+        Optional<SourceProbe.Listing> listing = new SourceProbe(source, meter, timeout)
+                .list(authorization(credentials), repo.getConfig());
+        if (listing.isEmpty() || !listing.get().refs().equals(refs)) {
+            return Optional.empty();
+        }
+        lease.touch();
+        String head = listing.get().head();
+        String defaultBranch = head != null && head.startsWith(Constants.R_HEADS) && refs.containsKey(head)
+                ? head.substring(Constants.R_HEADS.length()) : null;
+        return Optional.of(new FetchOutcome(meter.bytesRead(), count(refs, Constants.R_HEADS),
+                count(refs, Constants.R_TAGS), defaultBranch, 0));
+    }
+
+    /** The Basic {@code Authorization} header the transport would send preemptively, or null for anonymous. */
+    private String authorization(CredentialsProvider credentials) {
+        CredentialItem.Username user = new CredentialItem.Username();
+        CredentialItem.Password password = new CredentialItem.Password();
+        if (credentials == null || !credentials.get(source, user, password)) {
+            return null;
+        }
+        try {
+            return SourceProbe.basic(user.getValue(), password.getValue());
+        } finally {
+            password.clear();
         }
     }
 

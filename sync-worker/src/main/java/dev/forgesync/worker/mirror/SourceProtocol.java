@@ -10,21 +10,25 @@ import org.eclipse.jgit.lib.StoredConfig;
  * The git protocol a cache fetches its source with, remembered in the cache's own config ({@code protocol.version},
  * git's key: an operator may set it, and then it is kept as set).
  *
- * <p>Protocol v0 answers every ref in the one {@code GET info/refs}; when the cache already has every tip, JGit asks
- * nothing more, so a no-op sync is one request. Protocol v2 needs two ({@code GET info/refs} for the capabilities,
- * then {@code POST ls-refs}), but lists only {@code refs/heads/} and {@code refs/tags/}. A source whose advertisement
- * is large (GitHub's {@code refs/pull/*}, Gerrit's {@code refs/changes/*}: jgit advertises 47,000 refs) is worth the
- * second round trip, so a cache starts with v0 and switches to v2 for good once its source advertised more than
- * {@link #LARGE_ADVERTISEMENT}.
+ * <p>A no-op sync does not depend on it: {@link SourceProbe} asks for branches and tags in one v2 request first, and
+ * JGit's fetch runs only when something changed (or on a first mirror, or for a source that refused the probe).
+ * This choice is for that fetch. Protocol v0 answers every ref in the one {@code GET info/refs}, then a
+ * {@code POST} for the pack; v2 needs one request more ({@code GET info/refs} for the capabilities, {@code POST
+ * ls-refs}, then the {@code POST} for the pack) but lists only {@code refs/heads/} and {@code refs/tags/}. A source
+ * whose advertisement is large (GitHub's {@code refs/pull/*}, Gerrit's {@code refs/changes/*}: jgit advertises
+ * 47,000 refs) is worth the extra round trip, so a cache starts with v0 and switches to v2 for good once its source
+ * advertised more than {@link #LARGE_ADVERTISEMENT}. For a source that refused the probe, it is also what a no-op
+ * costs: one request in v0, two in v2.
  */
 final class SourceProtocol {
 
     /**
-     * Measured (docs/benchmarks.md, sync-worker, no-op rows), as this class counts them: google/gson advertises
-     * 1,604 refs (about 102 KiB), spring-petclinic 2,136 (135 KiB), eclipse-jgit/jgit 47,434 (3.2 MiB). On a quiet
-     * machine a v0 no-op took 35 ms on gson and 46 ms on petclinic (one request) and 256 ms on jgit, where v2 took
-     * 69 ms and 36 KB instead of 1.4 MB: the limit sits well above the first two, which keep the single request the
-     * no-op goal asks for (and save a round trip to GitHub), and well below jgit, which goes v2.
+     * Measured on no-op fetches before the probe (docs/benchmarks.md, sync-worker, no-op rows), where the whole cost
+     * is the ref listing, as this class counts advertisements: google/gson advertises 1,604 refs (about 102 KiB),
+     * spring-petclinic 2,136 (135 KiB), eclipse-jgit/jgit 47,434 (3.2 MiB). On a quiet machine listing them took 35 ms
+     * on gson and 46 ms on petclinic in v0 (one request) and 256 ms on jgit, where v2 took 69 ms and 36 KB instead of
+     * 1.4 MB. A fetch that brings a change pays the same listing before its pack: the limit sits well above the first
+     * two, which save v2's extra round trip (20-100 ms to GitHub), and well below jgit, which goes v2.
      */
     static final long LARGE_ADVERTISEMENT = 512 * 1024;
     /** A v0 advertisement line: pkt-line length (4), object id (40), space, name, newline. */

@@ -22,7 +22,10 @@ import dev.forgesync.testsupport.onedev.OneDevStandIn;
  */
 final class BenchServers implements AutoCloseable {
 
-    /** Requests seen: to the source, the source's upload-pack POSTs, to OneDev, OneDev's receive-pack POSTs. */
+    /**
+     * Requests seen: to the source, the source's upload-pack POSTs (a pack, or an ls-refs: the worker's no-op probe
+     * and v2's listing are POSTs too), to OneDev, OneDev's receive-pack POSTs.
+     */
     record Counts(int source, int sourcePacks, int destination, int destinationPacks) {
     }
 

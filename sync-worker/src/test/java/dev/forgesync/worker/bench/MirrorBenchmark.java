@@ -78,11 +78,15 @@ public final class MirrorBenchmark {
                             + " pushed %d bytes; push/thin = %.2f, fetch/thin = %.2f%n", thinPack, inc.fetched,
                     inc.pushed, inc.pushed / (double) thinPack, inc.fetched / (double) thinPack);
 
-            noop(bench, servers, runs, "as chosen (" + bench.protocol("worker0") + ")");
-            // The two protocols side by side on the same cache, for the choice in SourceProtocol.
+            // As the worker runs: the ls-refs probe (SourceProbe) answers a no-op in one POST, whatever the protocol
+            // the cache fetches with.
+            noop(bench, servers, runs, "as chosen (ls-refs probe; fetches with " + bench.protocol("worker0") + ")");
+            // Without the probe (as for a source that refused it), JGit's fetch lists the refs: the two protocols
+            // side by side on the same cache, for the choice in SourceProtocol.
+            bench.config("worker0", "forgesync.noopProbe", "false");
             for (String version : List.of("0", "2")) {
-                bench.protocol("worker0", version);
-                noop(bench, servers, runs, "protocol v" + version);
+                bench.config("worker0", "protocol.version", version);
+                noop(bench, servers, runs, "without the probe, protocol v" + version);
             }
         } finally {
             FileSystemUtils.deleteRecursively(root);
@@ -104,7 +108,8 @@ public final class MirrorBenchmark {
             fetched = r.fetched;
         }
         System.out.printf("no-op sync, %s: median %.0f ms %s, %d bytes read from the source, bytes pushed %d;"
-                        + " requests per sync: %d to the source (%d upload-pack), %d to OneDev (%d receive-pack)%n",
+                        + " requests per sync: %d to the source (%d POST upload-pack: the probe's or v2's ls-refs, or a pack),"
+                        + " %d to OneDev (%d receive-pack)%n",
                 label, median(times), rounded(times), fetched, pushed, counts.source(), counts.sourcePacks(),
                 counts.destination(), counts.destinationPacks());
     }
@@ -203,9 +208,9 @@ public final class MirrorBenchmark {
             return "v" + stored;
         }
 
-        /** Makes the cache of {@code name} fetch with this protocol version, as an operator could. */
-        void protocol(String name, String version) throws Exception {
-            RealRepository.run(root, Map.of(), "git", "config", "-f", cache(name).toString(), "protocol.version", version);
+        /** Sets a key of the cache of {@code name}'s config, as an operator could. */
+        void config(String name, String key, String value) throws Exception {
+            RealRepository.run(root, Map.of(), "git", "config", "-f", cache(name).toString(), key, value);
         }
 
         private Path cache(String name) {

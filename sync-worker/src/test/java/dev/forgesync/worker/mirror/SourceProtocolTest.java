@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * When a cache moves its source to protocol v2: only above {@link SourceProtocol#LARGE_ADVERTISEMENT} of v0
- * advertisement, so the shapes measured in docs/benchmarks.md (gson, petclinic) keep v0's single request and jgit's
- * 47,000 refs go v2.
+ * advertisement, so the shapes measured in docs/benchmarks.md (gson, petclinic) keep v0's single listing request
+ * (for a fetch that brings something, or a source that refused the no-op probe) and jgit's 47,000 refs go v2.
  */
 class SourceProtocolTest {
 
