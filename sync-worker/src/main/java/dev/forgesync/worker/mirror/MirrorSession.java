@@ -181,9 +181,9 @@ public final class MirrorSession implements AutoCloseable {
 
     /**
      * Brings {@code target} to the cache's state for the mirrored refs (README "Vault and exact mode"): every branch
-     * and tag that differs is updated (non-fast-forward allowed: the source is the truth), the default branch with the
-     * tags in a push of their own first while the destination lacks it, so an empty destination takes it as HEAD (then
-     * one push for everything); destination branches and tags the source lacks
+     * and tag that differs is updated (non-fast-forward allowed: the source is the truth), in one push; while the
+     * destination lacks the default branch, it is the push's last branch update, which an empty OneDev repository takes
+     * as HEAD (PushPlan); destination branches and tags the source lacks
      * are deleted when {@code forgesync.mirror.mirror-deletions} is on. In vault mode a tip that an update or a
      * deletion would make unreachable is first kept under the archive prefix (one extra push, only then). Every
      * update is a compare-and-swap on the value the destination advertised when the plan was made
@@ -204,8 +204,7 @@ public final class MirrorSession implements AutoCloseable {
             transport.setPackConfig(packConfig(plan));
             IsolatedPush push = new IsolatedPush(transport, new Cancellable(guard), () -> check(guard));
             List<ArchivedRef> archived = archive(plan, push);
-            push.send(plan.first);
-            push.send(plan.rest);
+            push.send(plan.updates);
             return outcome(meter, push, archived);
         } catch (GuardStopped e) {
             throw e.reason;
@@ -235,8 +234,7 @@ public final class MirrorSession implements AutoCloseable {
             if (push.wasAccepted(a.create())) {
                 kept.add(a.record());
             } else {
-                plan.first.remove(a.dependent());
-                plan.rest.remove(a.dependent());
+                plan.updates.remove(a.dependent());
                 String why = push.rejected().stream().filter(r -> r.ref().equals(a.record().archive()))
                         .map(RejectedRef::reason).findFirst().orElse("no answer");
                 push.rejected().removeIf(r -> r.ref().equals(a.record().archive()));

@@ -233,7 +233,13 @@ public final class OneDevStandIn implements AutoCloseable {
         };
     }
 
-    /** OneDev's post-receive: the first branch pushed into a repository without a default branch becomes HEAD. */
+    /**
+     * OneDev's post-receive: a repository without a default branch takes the first branch the callback handles as
+     * HEAD, and it handles a push's ref updates from the last to the first: {@code GitPostReceiveCallback} receives the
+     * hook's stdin with its line breaks dropped (curl {@code -d @-}), reverses the whole text and parses it from the
+     * front (theonedev/onedev, server-core {@code git/hook/GitPostReceiveCallback.java}). So of the branches of one
+     * push, the last becomes HEAD; of several pushes, the first push's.
+     */
     private static org.eclipse.jgit.transport.PostReceiveHook postReceive(Repository db) {
         return (rp, commands) -> {
             try {
@@ -241,7 +247,9 @@ public final class OneDevStandIn implements AutoCloseable {
                 if (head != null && head.getObjectId() != null) {
                     return;
                 }
-                commands.stream()
+                List<org.eclipse.jgit.transport.ReceiveCommand> lastFirst = new ArrayList<>(commands);
+                java.util.Collections.reverse(lastFirst);
+                lastFirst.stream()
                         .filter(c -> c.getResult() == org.eclipse.jgit.transport.ReceiveCommand.Result.OK)
                         .filter(c -> c.getType() != org.eclipse.jgit.transport.ReceiveCommand.Type.DELETE)
                         .map(org.eclipse.jgit.transport.ReceiveCommand::getRefName)

@@ -170,7 +170,7 @@ class OneDevStandInTest {
         try (Git git = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
             git.commit().setMessage("first").setAllowEmpty(true).setSign(false).call();
             git.branchCreate().setName("develop").call();
-            git.push().setRemote(onedev.baseUri() + "/repo.git").add("main").add("develop")
+            git.push().setRemote(onedev.baseUri() + "/repo.git").add("develop").add("main")
                     .setCredentialsProvider(new UsernamePasswordCredentialsProvider("anyone", TOKEN)).call();
         }
         assertThat(get(path, basic("u", TOKEN)).body()).isEqualTo("\"main\"");
@@ -182,6 +182,29 @@ class OneDevStandInTest {
         assertThat(get(path, basic("u", TOKEN)).body()).isEqualTo("\"develop\"");
         assertThat(onedev.defaultBranch(project.id())).contains("develop");
         assertThat(post(path, "\"develop\"", null).statusCode()).isEqualTo(401);
+    }
+
+    /**
+     * OneDev's post-receive callback handles one push's ref updates from the last to the first and makes the first
+     * branch it handles HEAD while the repository has none (GitPostReceiveCallback): the push's last branch; a later
+     * push leaves HEAD alone.
+     */
+    @Test
+    void aRepositoryWithoutHeadTakesThePushsLastBranchAndKeepsItAfterwards(@TempDir Path work) throws Exception {
+        OneDevStandIn.Project project = onedev.createProject("repo", null);
+        try (Git git = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
+            git.commit().setMessage("first").setAllowEmpty(true).setSign(false).call();
+            git.branchCreate().setName("develop").call();
+            git.branchCreate().setName("feature").call();
+            git.tag().setName("v1").setAnnotated(false).call();
+            git.push().setRemote(onedev.baseUri() + "/repo.git").add("feature").add("main").add("v1")
+                    .setCredentialsProvider(new UsernamePasswordCredentialsProvider("anyone", TOKEN)).call();
+            assertThat(onedev.defaultBranch(project.id())).as("the last branch, tags aside").contains("main");
+
+            git.push().setRemote(onedev.baseUri() + "/repo.git").add("develop")
+                    .setCredentialsProvider(new UsernamePasswordCredentialsProvider("anyone", TOKEN)).call();
+        }
+        assertThat(onedev.defaultBranch(project.id())).contains("main");
     }
 
     /**
