@@ -60,7 +60,6 @@ public final class JitWarmUp implements SmartLifecycle {
     private static final int DIRECTORIES = 12;
     private static final int FILES_PER_DIRECTORY = 16;
     private static final int LINES = 60;
-    private static final int SOURCE_DELTA_WINDOW = 3;
     private static final String NAME = "warm-up/generated";
 
     /** What one warm-up did: the refs mirrored (branches and tags, fetched and pushed) and how long it took. */
@@ -164,8 +163,6 @@ public final class JitWarmUp implements SmartLifecycle {
         Map<String, ObjectId> refs = new TreeMap<>();
         try (Repository repo = GitMirror.openOrInitBare(dir);
              ObjectInserter inserter = ((FileRepository) repo).getObjectDatabase().newPackInserter()) {
-            // A source as GitHub's: few deltas searched per object (the pack writer of the fetch finds them).
-            repo.getConfig().setInt("pack", null, "window", SOURCE_DELTA_WINDOW);
             for (int d = 0; d < DIRECTORIES; d++) {
                 for (int f = 0; f < FILES_PER_DIRECTORY; f++) {
                     for (int l = 0; l < LINES; l++) {
