@@ -131,22 +131,29 @@ public final class MirrorSession implements AutoCloseable {
             return Optional.empty();
         }
         lease.touch();
-        String head = listing.get().head();
-        String defaultBranch = head != null && head.startsWith(Constants.R_HEADS) && refs.containsKey(head)
-                ? head.substring(Constants.R_HEADS.length()) : null;
         return Optional.of(new FetchOutcome(meter.bytesRead(), count(refs, Constants.R_HEADS),
-                count(refs, Constants.R_TAGS), defaultBranch, 0));
+                count(refs, Constants.R_TAGS), defaultBranch(listing.get().head(), refs), 0));
     }
 
     /** The Basic {@code Authorization} header the transport would send preemptively, or null for anonymous. */
     private String authorization(CredentialsProvider credentials) {
+        return withBasic(credentials, source, SourceProbe::basic);
+    }
+
+    /**
+     * What {@code use} makes of the user and password {@code credentials} give for {@code uri} (the password array is
+     * cleared afterwards), or null when there are none: the one place both the transport's preemptive Basic and the
+     * probe's header read them.
+     */
+    private static <T> T withBasic(CredentialsProvider credentials, URIish uri,
+                                   java.util.function.BiFunction<String, char[], T> use) {
         CredentialItem.Username user = new CredentialItem.Username();
         CredentialItem.Password password = new CredentialItem.Password();
-        if (credentials == null || !credentials.get(source, user, password)) {
+        if (credentials == null || !credentials.get(uri, user, password)) {
             return null;
         }
         try {
-            return SourceProbe.basic(user.getValue(), password.getValue());
+            return use.apply(user.getValue(), password.getValue());
         } finally {
             password.clear();
         }
@@ -374,11 +381,11 @@ public final class MirrorSession implements AutoCloseable {
             return;
         }
         transport.setCredentialsProvider(credentials);
-        CredentialItem.Username user = new CredentialItem.Username();
-        CredentialItem.Password password = new CredentialItem.Password();
-        if (transport instanceof TransportHttp http && credentials.get(transport.getURI(), user, password)) {
-            http.setPreemptiveBasicAuthentication(user.getValue(), new String(password.getValue()));
-            password.clear();
+        if (transport instanceof TransportHttp http) {
+            withBasic(credentials, transport.getURI(), (user, password) -> {
+                http.setPreemptiveBasicAuthentication(user, new String(password));
+                return null;
+            });
         }
     }
 
@@ -407,10 +414,13 @@ public final class MirrorSession implements AutoCloseable {
 
     private static String advertisedDefaultBranch(FetchResult result, Map<String, ObjectId> refs) {
         Ref head = result.getAdvertisedRef(Constants.HEAD);
-        if (head != null && head.isSymbolic() && refs.containsKey(head.getTarget().getName())) {
-            return head.getTarget().getName().substring(Constants.R_HEADS.length());
-        }
-        return null;
+        return defaultBranch(head != null && head.isSymbolic() ? head.getTarget().getName() : null, refs);
+    }
+
+    /** The branch {@code head} (HEAD's target, a ref name, or null) names, when it is one the cache has. */
+    private static String defaultBranch(String head, Map<String, ObjectId> refs) {
+        return head != null && head.startsWith(Constants.R_HEADS) && refs.containsKey(head)
+                ? head.substring(Constants.R_HEADS.length()) : null;
     }
 
     private int timeoutSeconds() {
