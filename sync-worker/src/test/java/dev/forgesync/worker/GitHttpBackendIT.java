@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,10 +30,13 @@ import dev.forgesync.worker.config.MirrorProperties;
 import dev.forgesync.worker.mirror.FetchOutcome;
 import dev.forgesync.worker.mirror.GitMirror;
 import dev.forgesync.worker.mirror.MirrorSession;
+import dev.forgesync.worker.mirror.PushGuard;
+import dev.forgesync.worker.mirror.PushTarget;
 
 /**
- * The ls-refs probe against real git's server ({@code git http-backend} as CGI behind a JDK HTTP server), not only
- * JGit's servlet: the request is what git serves statelessly, and a no-op is that one POST. Skipped without git.
+ * The ls-refs probe and the first mirror's relay against real git's server ({@code git http-backend} as CGI behind a
+ * JDK HTTP server), not only JGit's servlet: the requests are what git serves statelessly, a no-op is that one POST,
+ * and git's receive-pack takes the relayed pack. Skipped without git.
  */
 class GitHttpBackendIT {
 
@@ -73,6 +78,54 @@ class GitHttpBackendIT {
             assertThat(SourceRepo.refsOf(dir.resolve("cache/octo/real.git"))).isEqualTo(source.refs());
         } finally {
             server.stop(0);
+        }
+    }
+
+    /**
+     * A first mirror relayed from git's upload-pack (protocol v2 fetch) straight into git's receive-pack, which runs
+     * {@code index-pack --strict}-like checks and a connectivity check before it creates a ref: the pack the relay
+     * forwards is one git takes whole, and the push step then has nothing left to send.
+     */
+    @Test
+    void aFirstMirrorIsRelayedFromGitsUploadPackIntoGitsReceivePack() throws Exception {
+        Assumptions.assumeTrue(gitAvailable(), "git is not on the PATH");
+        List<Seen> fromSource = new CopyOnWriteArrayList<>();
+        List<Seen> toDestination = new CopyOnWriteArrayList<>();
+        HttpServer github = cgi(dir.resolve("github"), fromSource);
+        HttpServer destination = cgi(dir.resolve("dest"), toDestination);
+        Path destinationDir = dir.resolve("dest/octo/real.git");
+        try (SourceRepo source = SourceRepo.create(dir.resolve("github"), dir.resolve("work"), "octo/real");
+             Git bare = Git.init().setBare(true).setGitDir(destinationDir.toFile()).call()) {
+            var first = source.commit("main", "a.txt", "a");
+            source.commit("dev", "blob.bin", SourceRepo.randomBytes(200 * 1024, 3));
+            source.commit("main", "a.txt", "a2");
+            source.annotatedTag("v1", first);
+            source.lightweightTag("v0", first);
+            source.pullRequestRefs(50, first);
+            bare.getRepository().getConfig().setBoolean("http", null, "receivepack", true);
+            bare.getRepository().getConfig().save();
+            PushTarget target = PushTarget.http(
+                    URI.create("http://127.0.0.1:" + destination.getAddress().getPort() + "/octo/real.git"), null, null);
+            GitMirror mirror = new GitMirror(
+                    new GithubProperties(URI.create("http://127.0.0.1:" + github.getAddress().getPort()), null),
+                    new MirrorProperties(dir.resolve("cache"), DataSize.ofMegabytes(100), false, Duration.ofSeconds(30)));
+
+            try (MirrorSession session = mirror.open("octo/real")) {
+                session.fetch(FirstMirrorRelayIT.relayTo(target, new AtomicInteger(), PushGuard.NONE));
+                assertThat(SourceRepo.refsOf(destinationDir)).as("landed by the relay").isEqualTo(source.refs());
+                toDestination.clear();
+                assertThat(session.push(target, "main").refsUpdated()).isEqualTo(4);
+            }
+
+            assertThat(toDestination).containsExactly(new Seen("GET", "/octo/real.git/info/refs", null));
+            assertThat(fromSource).extracting(Seen::method).containsExactly("POST", "POST");
+            Process fsck = new ProcessBuilder("git", "--git-dir", destinationDir.toString(), "fsck", "--strict")
+                    .redirectErrorStream(true).start();
+            String report = new String(fsck.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(fsck.waitFor(60, TimeUnit.SECONDS) && fsck.exitValue() == 0).as(report).isTrue();
+        } finally {
+            github.stop(0);
+            destination.stop(0);
         }
     }
 

@@ -91,6 +91,7 @@ public final class GitHttpServer implements AutoCloseable {
     private volatile int failStatus;
     private volatile boolean protocolV2 = true;
     private volatile int failV2Status;
+    private final java.util.concurrent.atomic.AtomicLong cutAfter = new java.util.concurrent.atomic.AtomicLong(-1);
 
     private GitHttpServer(Builder b) {
         this.root = b.root;
@@ -281,6 +282,14 @@ public final class GitHttpServer implements AutoCloseable {
         this.protocolV2 = on;
     }
 
+    /**
+     * The next {@code git-upload-pack} answer longer than {@code bytes} stops after that many bytes of its body (the
+     * connection is dropped mid-answer, as by a network fault or a server that died); once, then off.
+     */
+    public void cutNextUploadPackAfter(long bytes) {
+        cutAfter.set(bytes);
+    }
+
     /** Answers every request that asks for protocol v2 with {@code status} (0 switches it off): a proxy refusing it. */
     public void failProtocolV2With(int status) {
         this.failV2Status = status;
@@ -390,6 +399,10 @@ public final class GitHttpServer implements AutoCloseable {
                     return;
                 }
             }
+            long cut = cutAfter.get();
+            if (cut >= 0 && req.getRequestURI().endsWith("/git-upload-pack")) {
+                res = new CutResponse(res, cut);
+            }
             chain.doFilter(authenticated == null ? req : new AuthenticatedRequest(req, authenticated), res);
         }
 
@@ -402,6 +415,51 @@ public final class GitHttpServer implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+    }
+
+    /** A response whose body fails after {@code limit} bytes (and switches the fault off when it does). */
+    private final class CutResponse extends jakarta.servlet.http.HttpServletResponseWrapper {
+        private final long limit;
+
+        CutResponse(HttpServletResponse response, long limit) {
+            super(response);
+            this.limit = limit;
+        }
+
+        @Override
+        public jakarta.servlet.ServletOutputStream getOutputStream() throws IOException {
+            jakarta.servlet.ServletOutputStream out = super.getOutputStream();
+            return new jakarta.servlet.ServletOutputStream() {
+                private long written;
+
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    if (written + len > limit) {
+                        out.write(b, off, (int) (limit - written));
+                        out.flush();
+                        cutAfter.set(-1);
+                        throw new org.eclipse.jetty.io.EofException("cut by the test after " + limit + " bytes");
+                    }
+                    written += len;
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public boolean isReady() {
+                    return out.isReady();
+                }
+
+                @Override
+                public void setWriteListener(jakarta.servlet.WriteListener listener) {
+                    out.setWriteListener(listener);
+                }
+            };
         }
     }
 

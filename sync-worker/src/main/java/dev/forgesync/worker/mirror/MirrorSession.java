@@ -30,6 +30,8 @@ import org.eclipse.jgit.transport.TrackingRefUpdate;
 import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.forgesync.worker.config.HistoryProperties;
 import dev.forgesync.worker.config.MirrorProperties;
@@ -40,6 +42,8 @@ import dev.forgesync.worker.config.MirrorProperties;
  * branch first. Only {@code refs/heads/*} and {@code refs/tags/*} are ever touched on either side.
  */
 public final class MirrorSession implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MirrorSession.class);
 
     /** Where archived tips fetched back from a destination land for a moment (never pushed: not mirrored). */
     /** JGit's message for an HTTP status it has no exception for: {@code <uri>: 451 Unavailable For Legal Reasons}. */
@@ -59,6 +63,7 @@ public final class MirrorSession implements AutoCloseable {
     private final boolean vault;
     private final RefFilter filter;
     private final Map<String, TrackingRefUpdate> fetched = new HashMap<>();
+    private Relayed relayed;
 
     MirrorSession(String fullName, URIish source, SourceCredentials sourceCredentials, Repository repo,
                   MirrorCache.Lease lease, MirrorCache cache, MirrorProperties properties,
@@ -80,6 +85,15 @@ public final class MirrorSession implements AutoCloseable {
      * would otherwise redirect the fetch, and the GitHub token with it).
      */
     public FetchOutcome fetch() {
+        return fetch(null);
+    }
+
+    /**
+     * {@link #fetch()}, and a first mirror (an empty cache) relayed to {@code relayTo} as it arrives when that
+     * destination is empty too ({@link FirstMirrorRelay}); the {@link #push} to the same target that follows then
+     * sends only what the relay did not land, and reports the relay's refs and bytes with its own.
+     */
+    public FetchOutcome fetch(RelayDestination relayTo) {
         TransferMeter meter = new TransferMeter();
         CredentialsProvider credentials = sourceCredentials.provider();
         try {
@@ -89,6 +103,12 @@ public final class MirrorSession implements AutoCloseable {
             if (unchanged.isPresent()) {
                 return unchanged.get();
             }
+            Optional<FetchOutcome> relayedFetch = relay(meter, credentials, relayTo);
+            if (relayedFetch.isPresent()) {
+                return relayedFetch.get();
+            }
+        } catch (GuardStopped e) {
+            throw e.reason;
         } catch (IOException e) {
             throw translate(e, "the cache of " + fullName, false);
         }
@@ -124,8 +144,7 @@ public final class MirrorSession implements AutoCloseable {
         if (refs.isEmpty() || !SourceProbe.enabled(repo.getConfig())) {
             return Optional.empty();
         }
-        int timeout = (int) Math.min(Integer.MAX_VALUE, Math.max(1000, properties.ioTimeout().toMillis()));
-        Optional<SourceProbe.Listing> listing = new SourceProbe(source, meter, timeout)
+        Optional<SourceProbe.Listing> listing = new SourceProbe(source, meter, timeoutMillis())
                 .list(authorization(credentials), repo.getConfig());
         if (listing.isEmpty() || !listing.get().refs().equals(refs)) {
             return Optional.empty();
@@ -133,6 +152,70 @@ public final class MirrorSession implements AutoCloseable {
         lease.touch();
         return Optional.of(new FetchOutcome(meter.bytesRead(), count(refs, Constants.R_HEADS),
                 count(refs, Constants.R_TAGS), defaultBranch(listing.get().head(), refs), 0));
+    }
+
+    /**
+     * An empty cache whose source lists, in one v2 request, branches and tags that are all mirrored: the destination
+     * is prepared ({@code relayTo}) and, when it is empty too, the source's pack goes into the cache and on to it in
+     * one pass. Empty when any of that does not hold or the relay did not fill the cache (then JGit fetches as usual).
+     */
+    private Optional<FetchOutcome> relay(TransferMeter meter, CredentialsProvider credentials,
+                                         RelayDestination relayTo) throws IOException {
+        if (relayTo == null || !mirroredRefs().isEmpty() || !SourceProbe.enabled(repo.getConfig())) {
+            return Optional.empty();
+        }
+        String authorization = authorization(credentials);
+        Optional<SourceProbe.Listing> listing = new SourceProbe(source, meter, timeoutMillis())
+                .list(authorization, repo.getConfig());
+        if (listing.isEmpty() || listing.get().refs().isEmpty()
+                || !listing.get().refs().keySet().stream().allMatch(filter::mirrors)) {
+            return Optional.empty();
+        }
+        Optional<PushTarget> prepared = relayTo.prepare();
+        if (prepared.isEmpty() || prepared.get().isLocal()) {
+            return Optional.empty();
+        }
+        PushTarget target = prepared.get();
+        GitMirror.requireHttp(target.url());
+        Map<String, ObjectId> refs = listing.get().refs();
+        String defaultBranch = defaultBranch(listing.get().head(), refs);
+        String destinationAuthorization = target.user() != null && target.secret() != null
+                ? SourceProbe.basic(target.user(), target.secret().toCharArray()) : null;
+        PushGuard guard = relayTo.guard();
+        PushGuard stopping = new PushGuard() {
+            @Override
+            public void check(String before) {
+                MirrorSession.check(guard);
+            }
+
+            @Override
+            public boolean cancelled() {
+                return guard.cancelled();
+            }
+        };
+        FirstMirrorRelay.Outcome outcome;
+        try {
+            outcome = new FirstMirrorRelay(repo, source, authorization, meter, timeoutMillis()).run(refs,
+                    defaultBranch == null ? null : Constants.R_HEADS + defaultBranch, target.url(),
+                    destinationAuthorization, stopping);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof GuardStopped) {
+                throw e;
+            }
+            log.info("first mirror of {} not relayed, fetching it: {}", fullName, e.toString());
+            return Optional.empty();
+        }
+        if (!outcome.cacheFilled()) {
+            return Optional.empty();
+        }
+        lease.touch();
+        relayed = new Relayed(target, new PushOutcome(outcome.bytesPushed(), outcome.accepted().size(), 0));
+        return Optional.of(new FetchOutcome(meter.bytesRead(), count(refs, Constants.R_HEADS),
+                count(refs, Constants.R_TAGS), defaultBranch, refs.size(), true));
+    }
+
+    /** What a first mirror's relay landed on {@code target}, counted in the push to it that follows. */
+    private record Relayed(PushTarget target, PushOutcome outcome) {
     }
 
     /** The Basic {@code Authorization} header the transport would send preemptively, or null for anonymous. */
@@ -203,16 +286,20 @@ public final class MirrorSession implements AutoCloseable {
         TransferMeter meter = new TransferMeter();
         try (Transport transport = Transport.open(repo, destinationUri(target))) {
             configure(transport, target, meter);
+            PushOutcome earlier = relayed != null && relayed.target().equals(target) ? relayed.outcome()
+                    : new PushOutcome(0, 0, 0);
             PushPlan plan = planner().plan(mirroredRefs(), advertisedRefs(transport), defaultBranch);
             if (plan.isEmpty()) {
-                return new PushOutcome(0, 0, 0);
+                return earlier;
             }
             recoverArchivedTips(plan, target);
             transport.setPackConfig(packConfig(plan));
             IsolatedPush push = new IsolatedPush(transport, new Cancellable(guard), () -> check(guard));
             List<ArchivedRef> archived = archive(plan, push);
             push.send(plan.updates);
-            return outcome(meter, push, archived);
+            PushOutcome now = outcome(meter, push, archived);
+            return new PushOutcome(earlier.bytesPushed() + now.bytesPushed(), earlier.refsUpdated() + now.refsUpdated(),
+                    now.refsDeleted(), now.archived(), now.rejected());
         } catch (GuardStopped e) {
             throw e.reason;
         } catch (GitFailure e) {
@@ -421,6 +508,10 @@ public final class MirrorSession implements AutoCloseable {
     private static String defaultBranch(String head, Map<String, ObjectId> refs) {
         return head != null && head.startsWith(Constants.R_HEADS) && refs.containsKey(head)
                 ? head.substring(Constants.R_HEADS.length()) : null;
+    }
+
+    private int timeoutMillis() {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1000, properties.ioTimeout().toMillis()));
     }
 
     private int timeoutSeconds() {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,12 +30,17 @@ import dev.forgesync.worker.failure.SyncException;
 import dev.forgesync.worker.mirror.FetchOutcome;
 import dev.forgesync.worker.mirror.GitMirror;
 import dev.forgesync.worker.mirror.MirrorSession;
+import dev.forgesync.worker.mirror.PushGuard;
 import dev.forgesync.worker.mirror.PushOutcome;
+import dev.forgesync.worker.mirror.PushTarget;
+import dev.forgesync.worker.mirror.RelayDestination;
 import dev.forgesync.worker.mirror.RejectedRef;
 
 /**
  * The steps of one claimed sync, each with its {@code sync_logs} row: fetch the source into the cache first (so a
- * missing source creates no OneDev project), then prepare each destination and push to it, then complete the row.
+ * missing source creates no OneDev project), then prepare each destination and push to it, then complete the row. A
+ * first mirror prepares the primary destination as soon as the source has listed its refs, and its pack may reach
+ * that destination while it is fetched (MirrorSession#fetch(RelayDestination)); the push step then sends what is left.
  * Every write to the row names the claim, and every push first confirms it: a sync that lost its claim stops with
  * {@code ClaimLost} and changes neither the row nor a destination.
  */
@@ -81,16 +87,17 @@ class SyncRun {
             return;
         }
         try (MirrorSession session = mirror.open(claim.row().fullName(), policies.of(claim.id()))) {
-            FetchOutcome fetched = fetch(claim.id(), session);
+            EarlyDestination primary = new EarlyDestination(held, destinations.primary());
+            FetchOutcome fetched = fetch(claim.id(), session, primary);
             held.verify("pushing");
             String defaultBranch = claim.row().defaultBranch() != null ? claim.row().defaultBranch()
                     : fetched.defaultBranch();
             checkDeadline(started, "push");
-            PushOutcome pushed = push(held, session, destinations.primary(), defaultBranch);
+            PushOutcome pushed = push(held, session, destinations.primary(), primary.prepared, defaultBranch);
             PushOutcome backup = new PushOutcome(0, 0, 0);
             if (destinations.backup().isPresent()) {
                 checkDeadline(started, "backup push");
-                backup = push(held, session, destinations.backup().get(), defaultBranch);
+                backup = push(held, session, destinations.backup().get(), null, defaultBranch);
             }
             int rejected = pushed.rejected().size() + backup.rejected().size();
             int archived = pushed.archived().size() + backup.archived().size();
@@ -160,21 +167,55 @@ class SyncRun {
                 pushed.bytesPushed(), pushed.archived().size(), pushed.rejected().size());
     }
 
-    private FetchOutcome fetch(long id, MirrorSession session) {
+    private FetchOutcome fetch(long id, MirrorSession session, EarlyDestination relayTo) {
         Instant t0 = clock.instant();
         audit.record(id, LogEntry.of(SyncEventType.CLONE_STARTED, SyncLogStatus.IN_PROGRESS));
-        FetchOutcome fetched = session.fetch();
-        audit.record(id, LogEntry.of(SyncEventType.CLONE_COMPLETED, SyncLogStatus.SUCCESS)
+        FetchOutcome fetched = session.fetch(relayTo);
+        LogEntry completed = LogEntry.of(SyncEventType.CLONE_COMPLETED, SyncLogStatus.SUCCESS)
                 .withDuration(Duration.between(t0, clock.instant())).withBytes(fetched.bytesFetched())
                 .with("branches", fetched.branches()).with("tags", fetched.tags())
-                .with("refsChanged", fetched.refsChanged()));
+                .with("refsChanged", fetched.refsChanged());
+        audit.record(id, fetched.relayed() ? completed.with("relayedTo", relayTo.kind()) : completed);
         metrics.bytes("fetched", fetched.bytesFetched());
         return fetched;
     }
 
-    private PushOutcome push(HeldClaim held, MirrorSession session, Destination destination, String defaultBranch) {
+    /**
+     * The primary destination, prepared while the fetch runs when the session asks for it (a first mirror relayed
+     * to it, MirrorSession#fetch(RelayDestination)): once the source has answered, so a missing source still creates
+     * no project, and under the claim, confirmed before.
+     */
+    private final class EarlyDestination implements RelayDestination {
+        private final HeldClaim held;
+        private final Destination destination;
+        private PreparedDestination prepared;
+
+        EarlyDestination(HeldClaim held, Destination destination) {
+            this.held = held;
+            this.destination = destination;
+        }
+
+        @Override
+        public Optional<PushTarget> prepare() {
+            prepared = SyncRun.this.prepare(held, destination);
+            return Optional.of(prepared.target());
+        }
+
+        @Override
+        public PushGuard guard() {
+            return new ClaimGuard(held);
+        }
+
+        String kind() {
+            return destination.kind();
+        }
+    }
+
+    /** {@code prepared} is the destination's when the fetch prepared it already, else null. */
+    private PushOutcome push(HeldClaim held, MirrorSession session, Destination destination,
+                             PreparedDestination early, String defaultBranch) {
         long id = held.claim().id();
-        PreparedDestination prepared = prepare(held, destination);
+        PreparedDestination prepared = early != null ? early : prepare(held, destination);
         Instant t0 = clock.instant();
         audit.record(id, LogEntry.of(SyncEventType.PUSH_STARTED, SyncLogStatus.IN_PROGRESS)
                 .with("destination", destination.kind()));
