@@ -22,7 +22,9 @@ import dev.forgesync.worker.mirror.FetchOutcome;
 import dev.forgesync.worker.mirror.GitMirror;
 import dev.forgesync.worker.mirror.MirrorSession;
 import dev.forgesync.worker.mirror.PushOutcome;
+import dev.forgesync.worker.mirror.PushGuard;
 import dev.forgesync.worker.mirror.PushTarget;
+import dev.forgesync.worker.mirror.RelayDestination;
 
 /**
  * Not a test: the worker's mirror code against the git command line, fetch and push apart, both over smart HTTP
@@ -58,14 +60,23 @@ public final class MirrorBenchmark {
             }
             List<Step> cli = new ArrayList<>();
             List<Step> worker = new ArrayList<>();
+            List<Step> relayed = new ArrayList<>();
             long peakRss = 0;
+            long relayedPeakRss = 0;
             for (int i = 0; i < runs; i++) {
                 cli.add(bench.cli("cli" + i));
                 resetPeakRss();
                 worker.add(bench.worker("worker" + i, false));
                 peakRss = Math.max(peakRss, peakRss());
+                resetPeakRss();
+                relayed.add(bench.relayed("relayed" + i));
+                relayedPeakRss = Math.max(relayedPeakRss, peakRss());
             }
             report(runs, cli, worker, peakRss);
+            System.out.printf("first mirror relayed as a sync runs it (FirstMirrorRelay: fetch and push in one pass),"
+                            + " median of %d: %.2f s, ratio to git CLI %.2f; all runs %s; peak RSS %d MB%n", runs,
+                    median(relayed, Step::total), median(relayed, Step::total) / median(cli, Step::total),
+                    totals(relayed), relayedPeakRss / 1024);
 
             // Incremental: a realistic push of 5 commits touching 20 files on the default branch.
             String branch = BenchSource.defaultBranch(source);
@@ -198,6 +209,45 @@ public final class MirrorBenchmark {
                 FileSystemUtils.deleteRecursively(cacheDir);
             }
             return step;
+        }
+
+        /**
+         * A first mirror as a sync runs it: the fetch relays the pack to the empty project as it arrives
+         * (MirrorSession#fetch(RelayDestination)), then the push step sends what is left (nothing); fetch is the
+         * relay, push the push step. The cache is dropped afterwards.
+         */
+        Step relayed(String name) throws Exception {
+            PushTarget target = PushTarget.http(servers.project(name), "bench", TOKEN);
+            Path cacheDir = root.resolve("cache-" + name);
+            GitMirror mirror = new GitMirror(new GithubProperties(servers.github, null),
+                    new MirrorProperties(cacheDir, DataSize.ofGigabytes(10), false, Duration.ofMinutes(5)));
+            RelayDestination relayTo = new RelayDestination() {
+                @Override
+                public java.util.Optional<PushTarget> prepare() {
+                    return java.util.Optional.of(target);
+                }
+
+                @Override
+                public PushGuard guard() {
+                    return PushGuard.NONE;
+                }
+            };
+            long t0 = System.nanoTime();
+            FetchOutcome f;
+            PushOutcome p;
+            double fetch;
+            try (MirrorSession session = mirror.open(NAME)) {
+                f = session.fetch(relayTo);
+                long t1 = System.nanoTime();
+                fetch = (t1 - t0) / 1e9;
+                p = session.push(target, f.defaultBranch());
+            }
+            double total = (System.nanoTime() - t0) / 1e9;
+            if (!f.relayed()) {
+                throw new IllegalStateException("the first mirror of " + name + " was not relayed");
+            }
+            FileSystemUtils.deleteRecursively(cacheDir);
+            return new Step(fetch, total - fetch, total, f.bytesFetched(), p.bytesPushed());
         }
 
         /** The protocol the cache of {@code name} remembers for its source ({@code protocol.version}), or v0. */
