@@ -43,7 +43,7 @@ class MirrorIT extends WorkerITSupport {
             assertThat((String) row.get("onedev_url")).startsWith(ONEDEV.baseUri().toString()).endsWith(".git");
             assertThat(row.get("last_synced_at")).isNotNull();
             // A first mirror creates the project once the source has listed its refs, and the pack goes to it while
-            // it is fetched (FirstMirrorRelay): the push step then confirms there is nothing left to send.
+            // it is fetched (FirstMirrorRelay): the push step then has nothing left to send.
             assertThat(eventTypes(id)).containsExactly("sync_started", "clone_started", "onedev_repo_created",
                     "clone_completed", "push_started", "push_completed", "sync_completed");
             assertThat(logs(id).stream().filter(r -> "clone_completed".equals(r.get("event_type"))).findFirst()

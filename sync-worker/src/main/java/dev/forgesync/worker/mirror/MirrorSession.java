@@ -209,13 +209,17 @@ public final class MirrorSession implements AutoCloseable {
             return Optional.empty();
         }
         lease.touch();
-        relayed = new Relayed(target, new PushOutcome(outcome.bytesPushed(), outcome.accepted().size(), 0));
+        relayed = new Relayed(target, new PushOutcome(outcome.bytesPushed(), outcome.accepted().size(), 0),
+                outcome.accepted().containsAll(refs.keySet()));
         return Optional.of(new FetchOutcome(meter.bytesRead(), count(refs, Constants.R_HEADS),
                 count(refs, Constants.R_TAGS), defaultBranch, refs.size(), true));
     }
 
-    /** What a first mirror's relay landed on {@code target}, counted in the push to it that follows. */
-    private record Relayed(PushTarget target, PushOutcome outcome) {
+    /**
+     * What a first mirror's relay landed on {@code target}, counted in the push to it that follows; {@code complete}
+     * when that was every ref the cache has, so the push has nothing to ask the destination.
+     */
+    private record Relayed(PushTarget target, PushOutcome outcome, boolean complete) {
     }
 
     /** The Basic {@code Authorization} header the transport would send preemptively, or null for anonymous. */
@@ -286,8 +290,11 @@ public final class MirrorSession implements AutoCloseable {
         TransferMeter meter = new TransferMeter();
         try (Transport transport = Transport.open(repo, destinationUri(target))) {
             configure(transport, target, meter);
-            PushOutcome earlier = relayed != null && relayed.target().equals(target) ? relayed.outcome()
-                    : new PushOutcome(0, 0, 0);
+            boolean relayedHere = relayed != null && relayed.target().equals(target);
+            if (relayedHere && relayed.complete()) {
+                return relayed.outcome(); // every ref landed on a destination that had none: nothing to plan
+            }
+            PushOutcome earlier = relayedHere ? relayed.outcome() : new PushOutcome(0, 0, 0);
             PushPlan plan = planner().plan(mirroredRefs(), advertisedRefs(transport), defaultBranch);
             if (plan.isEmpty()) {
                 return earlier;
