@@ -29,7 +29,6 @@ import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UserAgent;
 import org.eclipse.jgit.transport.http.HttpConnection;
-import org.eclipse.jgit.util.HttpSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,15 +96,15 @@ final class FirstMirrorRelay {
         if (!acceptsWholePack(destinationUrl, destinationAuthorization)) {
             return Outcome.NOT_STARTED;
         }
-        HttpConnection fetch = post(sourceMeter, source.toString().replaceAll("/+$", "") + "/git-upload-pack",
-                UPLOAD_REQUEST, UPLOAD_RESULT, sourceAuthorization);
+        HttpConnection fetch = SmartHttp.post(sourceMeter, source.toString().replaceAll("/+$", "")
+                + "/git-upload-pack", timeoutMillis, sourceAuthorization, UPLOAD_REQUEST, UPLOAD_RESULT);
         fetch.setRequestProperty("Git-Protocol", "version=2");
         byte[] request = fetchRequest(refs.values());
         fetch.setFixedLengthStreamingMode(request.length);
         try (OutputStream out = fetch.getOutputStream()) {
             out.write(request);
         }
-        if (fetch.getResponseCode() != 200 || !hasType(fetch, UPLOAD_RESULT)) {
+        if (fetch.getResponseCode() != 200 || !SmartHttp.hasType(fetch, UPLOAD_RESULT)) {
             log.info("first mirror of {} not relayed: the source answered {} to the fetch", source,
                     fetch.getResponseCode());
             return Outcome.NOT_STARTED;
@@ -117,8 +116,8 @@ final class FirstMirrorRelay {
                 return Outcome.NOT_STARTED;
             }
             guard.check("pushing refs");
-            HttpConnection push = post(destinationMeter, destinationUrl + "/git-receive-pack", RECEIVE_REQUEST,
-                    RECEIVE_RESULT, destinationAuthorization);
+            HttpConnection push = SmartHttp.post(destinationMeter, destinationUrl + "/git-receive-pack",
+                    timeoutMillis, destinationAuthorization, RECEIVE_REQUEST, RECEIVE_RESULT);
             push.setChunkedStreamingMode(CHUNK);
             OutputStream pushBody = push.getOutputStream();
             pushBody.write(pushCommands(refs, lastRef));
@@ -137,10 +136,10 @@ final class FirstMirrorRelay {
 
     /** The destination has no ref yet and takes a pack with offset deltas and reports each ref's result. */
     private boolean acceptsWholePack(String destinationUrl, String authorization) throws IOException {
-        HttpConnection c = open(destinationMeter, destinationUrl + "/info/refs?service=git-receive-pack",
-                authorization);
+        HttpConnection c = SmartHttp.open(destinationMeter, destinationUrl + "/info/refs?service=git-receive-pack",
+                timeoutMillis, authorization);
         c.setRequestMethod("GET");
-        if (c.getResponseCode() != 200 || !hasType(c, RECEIVE_ADVERTISEMENT)) {
+        if (c.getResponseCode() != 200 || !SmartHttp.hasType(c, RECEIVE_ADVERTISEMENT)) {
             log.info("first mirror not relayed: the destination answered {} to its advertisement", c.getResponseCode());
             return false;
         }
@@ -233,39 +232,20 @@ final class FirstMirrorRelay {
         }
     }
 
-    private HttpConnection post(TransferMeter meter, String url, String type, String accept, String authorization)
-            throws IOException {
-        HttpConnection c = open(meter, url, authorization);
-        c.setRequestMethod("POST");
-        c.setDoOutput(true);
-        c.setRequestProperty(HttpSupport.HDR_CONTENT_TYPE, type);
-        c.setRequestProperty(HttpSupport.HDR_ACCEPT, accept);
-        return c;
-    }
-
-    private HttpConnection open(TransferMeter meter, String url, String authorization) throws IOException {
-        HttpConnection c = meter.create(URI.create(url).toURL());
-        c.setInstanceFollowRedirects(false);
-        c.setUseCaches(false);
-        c.setConnectTimeout(timeoutMillis);
-        c.setReadTimeout(timeoutMillis);
-        c.setRequestProperty(HttpSupport.HDR_USER_AGENT, UserAgent.get());
-        if (authorization != null) {
-            c.setRequestProperty(HttpSupport.HDR_AUTHORIZATION, authorization);
+    /** A stream read in blocks (PackParser's way); a single byte is a block of one. */
+    private abstract static class BulkInput extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
-        return c;
-    }
-
-    private static boolean hasType(HttpConnection c, String type) {
-        String actual = c.getContentType();
-        return actual != null && actual.startsWith(type);
     }
 
     /**
      * The pack data of a side-band-64k stream (band 1) up to the flush-pkt; progress (band 2) is dropped, an error
      * (band 3) is the source's message as an exception.
      */
-    static final class SideBand extends InputStream {
+    static final class SideBand extends BulkInput {
         private final InputStream in;
         private final byte[] header = new byte[4];
         private int remaining;
@@ -273,12 +253,6 @@ final class FirstMirrorRelay {
 
         SideBand(InputStream in) {
             this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -337,7 +311,7 @@ final class FirstMirrorRelay {
     }
 
     /** What the parser reads goes on to the destination as well (unless the guard cancelled the transfer). */
-    private static final class Tee extends InputStream {
+    private static final class Tee extends BulkInput {
         private final InputStream in;
         private final Forwarder forwarder;
         private final PushGuard guard;
@@ -346,12 +320,6 @@ final class FirstMirrorRelay {
             this.in = in;
             this.forwarder = forwarder;
             this.guard = guard;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -478,7 +446,7 @@ final class FirstMirrorRelay {
 
         /** {@code unpack ok}, then {@code ok <ref>} or {@code ng <ref> <reason>} per command (report-status). */
         private List<String> report() throws IOException {
-            if (connection.getResponseCode() != 200 || !hasType(connection, RECEIVE_RESULT)) {
+            if (connection.getResponseCode() != 200 || !SmartHttp.hasType(connection, RECEIVE_RESULT)) {
                 log.info("first mirror of {} not taken by the destination: status {}", source,
                         connection.getResponseCode());
                 return List.of();

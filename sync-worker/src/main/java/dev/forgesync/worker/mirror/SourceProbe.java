@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -22,7 +21,6 @@ import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.transport.PacketLineIn;
 import org.eclipse.jgit.transport.PacketLineOut;
 import org.eclipse.jgit.transport.URIish;
-import org.eclipse.jgit.transport.UserAgent;
 import org.eclipse.jgit.transport.http.HttpConnection;
 import org.eclipse.jgit.util.HttpSupport;
 
@@ -99,29 +97,16 @@ final class SourceProbe {
     /** The answer's body, or null (and the refusal remembered when it is one) when it is not a v2 result. */
     private byte[] post(String authorization, StoredConfig config) throws IOException {
         String url = source.toString().replaceAll("/+$", "") + "/git-upload-pack";
-        HttpConnection c = meter.create(URI.create(url).toURL());
-        c.setRequestMethod("POST");
-        c.setInstanceFollowRedirects(false);
-        c.setUseCaches(false);
-        c.setConnectTimeout(timeoutMillis);
-        c.setReadTimeout(timeoutMillis);
+        HttpConnection c = SmartHttp.post(meter, url, timeoutMillis, authorization, REQUEST_TYPE, RESULT_TYPE);
         c.setRequestProperty("Git-Protocol", "version=2");
-        c.setRequestProperty(HttpSupport.HDR_CONTENT_TYPE, REQUEST_TYPE);
-        c.setRequestProperty(HttpSupport.HDR_ACCEPT, RESULT_TYPE);
         c.setRequestProperty(HttpSupport.HDR_ACCEPT_ENCODING, HttpSupport.ENCODING_GZIP);
-        c.setRequestProperty(HttpSupport.HDR_USER_AGENT, UserAgent.get());
-        if (authorization != null) {
-            c.setRequestProperty(HttpSupport.HDR_AUTHORIZATION, authorization);
-        }
         byte[] request = request();
-        c.setDoOutput(true);
         c.setFixedLengthStreamingMode(request.length);
         try (OutputStream out = c.getOutputStream()) {
             out.write(request);
         }
         int status = c.getResponseCode();
-        String type = c.getContentType();
-        if (status != 200 || type == null || !type.startsWith(RESULT_TYPE)) {
+        if (status != 200 || !SmartHttp.hasType(c, RESULT_TYPE)) {
             if (REFUSALS.contains(status) || status == 200) {
                 refused(config);
             }
