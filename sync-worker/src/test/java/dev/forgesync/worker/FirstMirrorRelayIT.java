@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.jgit.lib.ObjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.unit.DataSize;
@@ -38,186 +40,171 @@ class FirstMirrorRelayIT {
     @TempDir
     Path dir;
 
+    private GitHttpServer github;
+    private OneDevStandIn onedev;
+    private SourceRepo source;
+    /** An empty OneDev project, where the mirror goes. */
+    private OneDevStandIn.Project project;
+    private PushTarget target;
+
+    @BeforeEach
+    void servers() {
+        github = GitHttpServer.builder(dir.resolve("github")).start();
+        onedev = OneDevStandIn.start(dir.resolve("onedev"), TOKEN);
+        source = shape();
+        project = onedev.createProject("shape", null);
+        target = PushTarget.http(URI.create(onedev.baseUri() + "/" + project.path() + ".git"), "bot", TOKEN);
+    }
+
+    @AfterEach
+    void stop() {
+        source.close();
+        onedev.close();
+        github.close();
+    }
+
     @Test
     void aFirstMirrorReachesOneDevWhileItIsFetchedInOnePushWithTheDefaultBranchLast() {
-        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
-             OneDevStandIn onedev = OneDevStandIn.start(dir.resolve("onedev"), TOKEN);
-             SourceRepo source = shape(github)) {
-            OneDevStandIn.Project project = onedev.createProject("shape", null);
-            PushTarget target = target(onedev, project);
-            AtomicInteger prepared = new AtomicInteger();
+        AtomicInteger prepared = new AtomicInteger();
 
-            try (MirrorSession session = mirror(github.baseUri()).open("octo/shape")) {
-                FetchOutcome fetched = session.fetch(relayTo(target, prepared, PushGuard.NONE));
-                assertThat(fetched.branches()).isEqualTo(3);
-                assertThat(fetched.tags()).isEqualTo(2);
-                assertThat(fetched.defaultBranch()).isEqualTo("main");
-                assertThat(SourceRepo.refsOf(onedev.repositoryDirectory(project.id())))
-                        .as("on OneDev before the push step").isEqualTo(source.refs());
-                onedev.clearRequests();
+        try (MirrorSession session = mirror(github.baseUri()).open("octo/shape")) {
+            FetchOutcome fetched = session.fetch(relayTo(target, prepared, PushGuard.NONE));
+            assertThat(fetched.branches()).isEqualTo(3);
+            assertThat(fetched.tags()).isEqualTo(2);
+            assertThat(fetched.defaultBranch()).isEqualTo("main");
+            assertThat(SourceRepo.refsOf(onedev.repositoryDirectory(project.id())))
+                    .as("on OneDev before the push step").isEqualTo(source.refs());
+            onedev.clearRequests();
 
-                PushOutcome pushed = session.push(target, "main");
-                assertThat(pushed.refsUpdated()).isEqualTo(5);
-                assertThat(pushed.bytesPushed()).isPositive();
-                assertThat(onedev.requests()).as("every ref landed: the push step has nothing to ask").isEmpty();
-            }
-
-            assertThat(prepared).hasValue(1);
-            assertThat(onedev.pushedRefs()).singleElement().satisfies(refs -> {
-                assertThat(refs).containsExactlyInAnyOrder("refs/heads/main", "refs/heads/dev", "refs/heads/alpha",
-                        "refs/tags/v1", "refs/tags/v0");
-                assertThat(refs).last().isEqualTo("refs/heads/main");
-            });
-            assertThat(onedev.defaultBranch(project.id())).as("HEAD from the push alone").contains("main");
-            assertThat(github.requests()).as("ls-refs, then the fetch: no GET, no second pack")
-                    .extracting(GitHttpServer.Request::method).containsExactly("POST", "POST");
-            assertThat(SourceRepo.refsOf(dir.resolve("cache/octo/shape.git"))).isEqualTo(source.refs());
+            PushOutcome pushed = session.push(target, "main");
+            assertThat(pushed.refsUpdated()).isEqualTo(5);
+            assertThat(pushed.bytesPushed()).isPositive();
+            assertThat(onedev.requests()).as("every ref landed: the push step has nothing to ask").isEmpty();
         }
+
+        assertThat(prepared).hasValue(1);
+        assertThat(onedev.pushedRefs()).singleElement().satisfies(refs -> {
+            assertThat(refs).containsExactlyInAnyOrder("refs/heads/main", "refs/heads/dev", "refs/heads/alpha",
+                    "refs/tags/v1", "refs/tags/v0");
+            assertThat(refs).last().isEqualTo("refs/heads/main");
+        });
+        assertThat(onedev.defaultBranch(project.id())).as("HEAD from the push alone").contains("main");
+        assertThat(github.requests()).as("ls-refs, then the fetch: no GET, no second pack")
+                .extracting(GitHttpServer.Request::method).containsExactly("POST", "POST");
+        assertThat(SourceRepo.refsOf(dir.resolve("cache/octo/shape.git"))).isEqualTo(source.refs());
     }
 
     @Test
     void aRefOneDevRefusesFailsTheRelayAndThePushStepLandsTheOthersAndNamesIt() {
-        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
-             OneDevStandIn onedev = OneDevStandIn.start(dir.resolve("onedev"), TOKEN);
-             SourceRepo source = shape(github)) {
-            OneDevStandIn.Project project = onedev.createProject("shape", null);
-            onedev.protect(project.id(), ref -> ref.equals("refs/heads/alpha"), "alpha is protected");
-            PushTarget target = target(onedev, project);
+        onedev.protect(project.id(), ref -> ref.equals("refs/heads/alpha"), "alpha is protected");
 
-            PushOutcome pushed;
-            try (MirrorSession session = mirror(github.baseUri()).open("octo/shape")) {
-                session.fetch(relayTo(target, new AtomicInteger(), PushGuard.NONE));
-                assertThat(SourceRepo.refsOf(onedev.repositoryDirectory(project.id())))
-                        .as("a hook's refusal refuses the whole relayed push").isEmpty();
-                pushed = session.push(target, "main");
-            }
-
-            assertThat(pushed.rejected()).singleElement().satisfies(r -> {
-                assertThat(r.ref()).isEqualTo("refs/heads/alpha");
-                assertThat(r.reason()).contains("alpha is protected");
-            });
-            Map<String, ObjectId> expected = new java.util.HashMap<>(source.refs());
-            expected.remove("refs/heads/alpha");
-            assertThat(SourceRepo.refsOf(onedev.repositoryDirectory(project.id()))).isEqualTo(expected);
-            assertThat(SourceRepo.refsOf(dir.resolve("cache/octo/shape.git"))).isEqualTo(source.refs());
+        PushOutcome pushed;
+        try (MirrorSession session = mirror(github.baseUri()).open("octo/shape")) {
+            session.fetch(relayTo(target, new AtomicInteger(), PushGuard.NONE));
+            assertThat(SourceRepo.refsOf(onedev.repositoryDirectory(project.id())))
+                    .as("a hook's refusal refuses the whole relayed push").isEmpty();
+            pushed = session.push(target, "main");
         }
+
+        assertThat(pushed.rejected()).singleElement().satisfies(r -> {
+            assertThat(r.ref()).isEqualTo("refs/heads/alpha");
+            assertThat(r.reason()).contains("alpha is protected");
+        });
+        Map<String, ObjectId> expected = new java.util.HashMap<>(source.refs());
+        expected.remove("refs/heads/alpha");
+        assertThat(SourceRepo.refsOf(onedev.repositoryDirectory(project.id()))).isEqualTo(expected);
+        assertThat(SourceRepo.refsOf(dir.resolve("cache/octo/shape.git"))).isEqualTo(source.refs());
     }
 
     @Test
     void aDestinationThatHasRefsIsNotRelayedToAndGetsTheUsualPush() {
-        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
-             OneDevStandIn onedev = OneDevStandIn.start(dir.resolve("onedev"), TOKEN);
-             SourceRepo source = shape(github)) {
-            OneDevStandIn.Project project = onedev.createProject("shape", null);
-            PushTarget target = target(onedev, project);
-            GitMirror other = new GitMirror(new GithubProperties(github.baseUri(), null),
-                    new MirrorProperties(dir.resolve("other-cache"), DataSize.ofMegabytes(100), false,
-                            Duration.ofSeconds(30)));
-            try (MirrorSession session = other.open("octo/shape")) {
-                session.fetch();
-                session.push(target, "main");
-            }
-            source.commit("main", "a.txt", "a3");
-            onedev.clearRequests();
-
-            try (MirrorSession session = mirror(github.baseUri()).open("octo/shape")) {
-                session.fetch(relayTo(target, new AtomicInteger(), PushGuard.NONE));
-                assertThat(onedev.requests()).as("the advertisement only").singleElement()
-                        .satisfies(r -> assertThat(r.method()).isEqualTo("GET"));
-                assertThat(session.push(target, "main").refsUpdated()).isEqualTo(1);
-            }
-            assertThat(SourceRepo.refsOf(onedev.repositoryDirectory(project.id()))).isEqualTo(source.refs());
+        GitMirror other = new GitMirror(new GithubProperties(github.baseUri(), null),
+                new MirrorProperties(dir.resolve("other-cache"), DataSize.ofMegabytes(100), false,
+                        Duration.ofSeconds(30)));
+        try (MirrorSession session = other.open("octo/shape")) {
+            session.fetch();
+            session.push(target, "main");
         }
+        source.commit("main", "a.txt", "a3");
+        onedev.clearRequests();
+
+        try (MirrorSession session = mirror(github.baseUri()).open("octo/shape")) {
+            session.fetch(relayTo(target, new AtomicInteger(), PushGuard.NONE));
+            assertThat(onedev.requests()).as("the advertisement only").singleElement()
+                    .satisfies(r -> assertThat(r.method()).isEqualTo("GET"));
+            assertThat(session.push(target, "main").refsUpdated()).isEqualTo(1);
+        }
+        assertThat(SourceRepo.refsOf(onedev.repositoryDirectory(project.id()))).isEqualTo(source.refs());
     }
 
     @Test
     void aSourcePackCutShortCreatesNothingOnOneDevAndTheFetchThatFollowsCompletesTheMirror() {
-        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
-             OneDevStandIn onedev = OneDevStandIn.start(dir.resolve("onedev"), TOKEN);
-             SourceRepo source = shape(github)) {
-            source.commit("main", "big.bin", SourceRepo.randomBytes(256 * 1024, 7));
-            OneDevStandIn.Project project = onedev.createProject("shape", null);
-            PushTarget target = target(onedev, project);
-            github.cutNextUploadPackAfter(64 * 1024);
+        source.commit("main", "big.bin", SourceRepo.randomBytes(256 * 1024, 7));
+        github.cutNextUploadPackAfter(64 * 1024);
 
-            try (MirrorSession session = mirror(github.baseUri()).open("octo/shape")) {
-                session.fetch(relayTo(target, new AtomicInteger(), PushGuard.NONE));
-                assertThat(onedev.pushedRefs()).as("the cut pack never reached receive-pack's hook").isEmpty();
-                assertThat(SourceRepo.refsOf(onedev.repositoryDirectory(project.id()))).isEmpty();
-                assertThat(session.push(target, "main").refsUpdated()).isEqualTo(5);
-            }
-            assertThat(SourceRepo.refsOf(onedev.repositoryDirectory(project.id()))).isEqualTo(source.refs());
-            assertThat(SourceRepo.refsOf(dir.resolve("cache/octo/shape.git"))).isEqualTo(source.refs());
+        try (MirrorSession session = mirror(github.baseUri()).open("octo/shape")) {
+            session.fetch(relayTo(target, new AtomicInteger(), PushGuard.NONE));
+            assertThat(onedev.pushedRefs()).as("the cut pack never reached receive-pack's hook").isEmpty();
+            assertThat(SourceRepo.refsOf(onedev.repositoryDirectory(project.id()))).isEmpty();
+            assertThat(session.push(target, "main").refsUpdated()).isEqualTo(5);
         }
+        assertThat(SourceRepo.refsOf(onedev.repositoryDirectory(project.id()))).isEqualTo(source.refs());
+        assertThat(SourceRepo.refsOf(dir.resolve("cache/octo/shape.git"))).isEqualTo(source.refs());
     }
 
     @Test
     void aClaimLostWhileThePackGoesCreatesNothingOnOneDevAndThePushStepStops() {
-        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
-             OneDevStandIn onedev = OneDevStandIn.start(dir.resolve("onedev"), TOKEN);
-             SourceRepo source = shape(github)) {
-            source.commit("main", "big.bin", SourceRepo.randomBytes(512 * 1024, 11));
-            OneDevStandIn.Project project = onedev.createProject("shape", null);
-            PushTarget target = target(onedev, project);
-            PushGuard lost = new PushGuard() {
-                @Override
-                public void check(String before) {
-                    if (!before.equals("pushing refs")) {
-                        throw new IllegalStateException("claim lost " + before);
-                    }
+        source.commit("main", "big.bin", SourceRepo.randomBytes(512 * 1024, 11));
+        PushGuard lost = new PushGuard() {
+            @Override
+            public void check(String before) {
+                if (!before.equals("pushing refs")) {
+                    throw new IllegalStateException("claim lost " + before);
                 }
-
-                @Override
-                public boolean cancelled() {
-                    return true;
-                }
-            };
-
-            try (MirrorSession session = mirror(github.baseUri()).open("octo/shape")) {
-                session.fetch(relayTo(target, new AtomicInteger(), lost));
-                assertThat(SourceRepo.refsOf(onedev.repositoryDirectory(project.id()))).isEmpty();
-                assertThat(SourceRepo.refsOf(dir.resolve("cache/octo/shape.git"))).as("the cache still fills")
-                        .isEqualTo(source.refs());
             }
-            assertThat(onedev.pushedRefs()).isEmpty();
+
+            @Override
+            public boolean cancelled() {
+                return true;
+            }
+        };
+
+        try (MirrorSession session = mirror(github.baseUri()).open("octo/shape")) {
+            session.fetch(relayTo(target, new AtomicInteger(), lost));
+            assertThat(SourceRepo.refsOf(onedev.repositoryDirectory(project.id()))).isEmpty();
+            assertThat(SourceRepo.refsOf(dir.resolve("cache/octo/shape.git"))).as("the cache still fills")
+                    .isEqualTo(source.refs());
         }
+        assertThat(onedev.pushedRefs()).isEmpty();
     }
 
     @Test
     void aSourceThatSpeaksOnlyProtocolV0IsFetchedAndPushedAsBeforeAndTheDestinationIsPreparedByThePushStep() {
-        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start();
-             OneDevStandIn onedev = OneDevStandIn.start(dir.resolve("onedev"), TOKEN);
-             SourceRepo source = shape(github)) {
-            github.protocolV2(false);
-            OneDevStandIn.Project project = onedev.createProject("shape", null);
-            PushTarget target = target(onedev, project);
-            AtomicInteger prepared = new AtomicInteger();
+        github.protocolV2(false);
+        AtomicInteger prepared = new AtomicInteger();
 
-            try (MirrorSession session = mirror(github.baseUri()).open("octo/shape")) {
-                session.fetch(relayTo(target, prepared, PushGuard.NONE));
-                assertThat(onedev.requests()).isEmpty();
-                session.push(target, "main");
-            }
-            assertThat(prepared).hasValue(0);
-            assertThat(SourceRepo.refsOf(onedev.repositoryDirectory(project.id()))).isEqualTo(source.refs());
+        try (MirrorSession session = mirror(github.baseUri()).open("octo/shape")) {
+            session.fetch(relayTo(target, prepared, PushGuard.NONE));
+            assertThat(onedev.requests()).isEmpty();
+            session.push(target, "main");
         }
+        assertThat(prepared).hasValue(0);
+        assertThat(SourceRepo.refsOf(onedev.repositoryDirectory(project.id()))).isEqualTo(source.refs());
     }
 
     @Test
     void aSourceThatIsMissingPreparesNoDestination() {
-        try (GitHttpServer github = GitHttpServer.builder(dir.resolve("github")).start()) {
-            AtomicInteger prepared = new AtomicInteger();
-            try (MirrorSession session = mirror(github.baseUri()).open("octo/missing")) {
-                assertThatThrownBy(() -> session.fetch(relayTo(PushTarget.http(URI.create("http://127.0.0.1:1/x.git"),
-                        "bot", TOKEN), prepared, PushGuard.NONE)))
-                        .hasFieldOrPropertyWithValue("code", "source_gone");
-            }
-            assertThat(prepared).hasValue(0);
+        AtomicInteger prepared = new AtomicInteger();
+        try (MirrorSession session = mirror(github.baseUri()).open("octo/missing")) {
+            assertThatThrownBy(() -> session.fetch(relayTo(PushTarget.http(URI.create("http://127.0.0.1:1/x.git"),
+                    "bot", TOKEN), prepared, PushGuard.NONE)))
+                    .hasFieldOrPropertyWithValue("code", "source_gone");
         }
+        assertThat(prepared).hasValue(0);
     }
 
     /** main (default, two commits), dev, alpha; an annotated tag v1 and a lightweight v0 on main's first commit. */
-    private SourceRepo shape(GitHttpServer github) {
+    private SourceRepo shape() {
         SourceRepo source = SourceRepo.create(github.root(), dir.resolve("work"), "octo/shape");
         var first = source.commit("main", "a.txt", "a");
         source.commit("dev", "b.txt", "b");
@@ -226,10 +213,6 @@ class FirstMirrorRelayIT {
         source.annotatedTag("v1", first);
         source.lightweightTag("v0", first);
         return source;
-    }
-
-    private static PushTarget target(OneDevStandIn onedev, OneDevStandIn.Project project) {
-        return PushTarget.http(URI.create(onedev.baseUri() + "/" + project.path() + ".git"), "bot", TOKEN);
     }
 
     /** A destination that is {@code target}, counting how often it was prepared. */
