@@ -228,12 +228,17 @@ class OutageFaultIT {
         }
     }
 
+    /**
+     * Unmounts what an earlier run of this checkout left mounted. Only under this module's own target folder: another
+     * checkout of the project (a second worktree) may be running this class at the same time, on its own mounts.
+     */
     private static void unmountLeftovers() {
+        String mine = Path.of("target", "e2e", "faults").toAbsolutePath() + "/";
         String mounted = Signals.run(List.of("cat", "/proc/mounts"));
         List<String> ours = new ArrayList<>();
         for (String line : mounted.split("\n")) {
             String[] f = line.split(" ");
-            if (f.length > 1 && f[1].contains("/target/e2e/faults/")) {
+            if (f.length > 1 && f[1].startsWith(mine)) {
                 ours.add(f[1]);
             }
         }
