@@ -101,7 +101,10 @@ final class Ledger {
 
     /** Redelivers (bounded) every delivery whose answers so far include no 2xx, until each gets one. */
     void redeliverUnacknowledged(Duration atMost) {
-        await("every delivery acknowledged").atMost(atMost).pollInterval(Duration.ofSeconds(1)).until(() -> {
+        // pollDelay(ZERO): with a fixed poll interval Awaitility waits one interval before its first check, which
+        // cost every balance a second even when every delivery was already acknowledged (the usual case).
+        await("every delivery acknowledged").atMost(atMost).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
             List<Entry> open = entries().stream().filter(e -> !e.acknowledged()).toList();
             open.forEach(this::post);
             return entries().stream().allMatch(Entry::acknowledged);
@@ -120,7 +123,7 @@ final class Ledger {
      * Fails at once, instead of at the deadline, when a repository is stranded (see {@link #stranded()}).
      */
     void awaitQuiet(Duration atMost) {
-        await("pipeline quiet").atMost(atMost).pollInterval(Duration.ofMillis(500))
+        await("pipeline quiet").atMost(atMost).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500))
                 .failFast("a repository is stranded: pending or in_progress with nothing in flight", () -> !stranded().isEmpty())
                 .ignoreExceptions().untilAsserted(() -> {
             assertThat(pipeline.query("SELECT id FROM repositories WHERE sync_status NOT IN ('completed','permanent_failure')"))

@@ -112,6 +112,12 @@ class OpsBrokerDownIT {
         Map<String, Object> overrides = new HashMap<>(DB.springProperties());
         overrides.put("spring.kafka.bootstrap-servers", "127.0.0.1:" + kafkaPort);
         overrides.put("forgesync.ops.admin-token", ADMIN);
+        // The context starts with the broker down: KafkaAdmin's topic check then waits out its operation timeout
+        // and the admin client's API timeout (5 s each, application.yml) before start-up goes on without it. That
+        // start-up is not what this class is about, so it gives up after 1 s; resync and replay keep their settings.
+        overrides.put("spring.kafka.admin.operation-timeout", "1s");
+        overrides.put("spring.kafka.admin.properties.request.timeout.ms", "1000");
+        overrides.put("spring.kafka.admin.properties.default.api.timeout.ms", "1000");
         return overrides;
     }
 
