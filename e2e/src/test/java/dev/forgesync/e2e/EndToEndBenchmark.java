@@ -47,7 +47,8 @@ import dev.forgesync.testsupport.onedev.OneDevStandIn;
  * same run, and the worker's peak RSS. With {@code BENCH_PARALLEL=n} as well, it runs n first mirrors of that
  * repository at once in the one worker (n listener threads) instead, for the worker's peak RSS. The worker warms
  * up at start-up as in production ({@code forgesync.git.warm-up-commits}, JitWarmUp); {@code BENCH_WARM_UP_COMMITS=0}
- * runs it cold, for the comparison.
+ * runs it cold, for the comparison. {@code BENCH_RELAY_FIRST_MIRROR=false} makes the worker fetch a first mirror
+ * whole before it pushes it ({@code forgesync.git.relay-first-mirror}, FirstMirrorRelay), for the comparison.
  */
 public final class EndToEndBenchmark {
 
@@ -80,6 +81,10 @@ public final class EndToEndBenchmark {
         String warmUp = System.getenv("BENCH_WARM_UP_COMMITS");
         if (warmUp != null) {
             options.workerEnv("FORGESYNC_GIT_WARM_UP_COMMITS", warmUp);
+        }
+        String relay = System.getenv("BENCH_RELAY_FIRST_MIRROR");
+        if (relay != null) {
+            options.workerEnv("FORGESYNC_GIT_RELAY_FIRST_MIRROR", relay);
         }
         if (real != null) {
             // A real repository's first mirror takes minutes on a loaded machine: the pipeline's 20 s are for tests;

@@ -22,6 +22,7 @@ import dev.forgesync.worker.claim.Claim;
 import dev.forgesync.worker.claim.HeldClaim;
 import dev.forgesync.worker.claim.RepositoryClaims;
 import dev.forgesync.worker.claim.RepositoryRow;
+import dev.forgesync.worker.config.GitProperties;
 import dev.forgesync.worker.config.SyncProperties;
 import dev.forgesync.worker.destination.Destination;
 import dev.forgesync.worker.destination.Destinations;
@@ -62,11 +63,13 @@ class SyncRun {
     private final PushedRefs pushedRefs;
     private final TransactionTemplate transaction;
     private final SourcePolicies policies;
+    private final GitProperties git;
 
     SyncRun(GitMirror mirror, Destinations destinations, RepositoryClaims claims, SyncAudit audit,
             SyncMetrics metrics, SyncProperties properties, Clock clock, PushedRefs pushedRefs,
-            TransactionTemplate transaction, SourcePolicies policies) {
+            TransactionTemplate transaction, SourcePolicies policies, GitProperties git) {
         this.policies = policies;
+        this.git = git;
         this.pushedRefs = pushedRefs;
         this.transaction = transaction;
         this.mirror = mirror;
@@ -88,7 +91,7 @@ class SyncRun {
         }
         try (MirrorSession session = mirror.open(claim.row().fullName(), policies.of(claim.id()))) {
             EarlyDestination primary = new EarlyDestination(held, destinations.primary());
-            FetchOutcome fetched = fetch(claim.id(), session, primary);
+            FetchOutcome fetched = fetch(claim.id(), session, git.relayFirstMirror() ? primary : null);
             held.verify("pushing");
             String defaultBranch = claim.row().defaultBranch() != null ? claim.row().defaultBranch()
                     : fetched.defaultBranch();
@@ -175,7 +178,8 @@ class SyncRun {
                 .withDuration(Duration.between(t0, clock.instant())).withBytes(fetched.bytesFetched())
                 .with("branches", fetched.branches()).with("tags", fetched.tags())
                 .with("refsChanged", fetched.refsChanged());
-        audit.record(id, fetched.relayed() ? completed.with("relayedTo", relayTo.kind()) : completed);
+        audit.record(id, fetched.relayed() && relayTo != null ? completed.with("relayedTo", relayTo.kind())
+                : completed);
         metrics.bytes("fetched", fetched.bytesFetched());
         return fetched;
     }

@@ -23,7 +23,7 @@ class JGitSettingsTest {
         assertThat(SHA1.newInstance().getClass().getSimpleName()).isEqualTo("SHA1Native");
 
         JGitSettings.install(new GitProperties(DataSize.ofMegabytes(96), DataSize.ofKilobytes(64),
-                DataSize.ofMegabytes(32), true, 0));
+                DataSize.ofMegabytes(32), true, 0, true));
         assertThat(SHA1.newInstance().getClass().getSimpleName()).isEqualTo("SHA1Java");
     }
 

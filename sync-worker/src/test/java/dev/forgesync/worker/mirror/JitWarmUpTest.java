@@ -117,7 +117,7 @@ class JitWarmUpTest {
     private static GitProperties git(int warmUpCommits) {
         GitProperties d = GitProperties.defaults();
         return new GitProperties(d.packCache(), d.packWindow(), d.deltaBaseCache(), d.sha1CollisionDetection(),
-                warmUpCommits);
+                warmUpCommits, d.relayFirstMirror());
     }
 
     private static Repository open(Path dir) throws IOException {
