@@ -59,7 +59,7 @@ final class FirstMirrorRelay {
     private static final String NO_REFS = "capabilities^{}";
     /** Bytes handed to the destination's writer at a time, and how many such chunks may wait: 16 MiB at most. */
     private static final int CHUNK = 64 * 1024;
-    private static final int QUEUED_CHUNKS = 256;
+    static final int QUEUED_CHUNKS = 256;
 
     /**
      * What the relay did: whether the cache now holds the source's refs (else nothing was kept and the normal fetch
@@ -75,9 +75,17 @@ final class FirstMirrorRelay {
     private final TransferMeter sourceMeter;
     private final TransferMeter destinationMeter = new TransferMeter();
     private final int timeoutMillis;
+    private final int queuedChunks;
 
     FirstMirrorRelay(Repository repo, URIish source, String sourceAuthorization, TransferMeter sourceMeter,
                      int timeoutMillis) {
+        this(repo, source, sourceAuthorization, sourceMeter, timeoutMillis, QUEUED_CHUNKS);
+    }
+
+    /** {@code queuedChunks}: how many chunks of {@link #CHUNK} bytes may wait for the destination. */
+    FirstMirrorRelay(Repository repo, URIish source, String sourceAuthorization, TransferMeter sourceMeter,
+                     int timeoutMillis, int queuedChunks) {
+        this.queuedChunks = queuedChunks;
         this.repo = repo;
         this.source = source;
         this.sourceAuthorization = sourceAuthorization;
@@ -338,7 +346,8 @@ final class FirstMirrorRelay {
 
     /**
      * Writes to the destination on a thread of its own, so the cache's parsing and the destination's reading
-     * overlap; at most {@link #QUEUED_CHUNKS} chunks wait. A destination that fails stops being written to and the
+     * overlap; at most {@code queuedChunks} chunks wait. A destination that fails, or takes nothing for the I/O
+     * timeout while the chunks wait (a write has no timeout of its own), stops being written to and the
      * rest is dropped: the relay then ends with what it accepted (nothing), and the cache still fills.
      */
     private final class Forwarder {
@@ -347,7 +356,7 @@ final class FirstMirrorRelay {
 
         private final HttpConnection connection;
         private final OutputStream out;
-        private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
+        private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(queuedChunks);
         private final CompletableFuture<List<String>> result = new CompletableFuture<>();
         private volatile boolean stopped;
         private byte[] buffer = new byte[CHUNK];
@@ -409,9 +418,17 @@ final class FirstMirrorRelay {
         }
 
         private void enqueue(byte[] chunk) {
+            long since = System.nanoTime();
             try {
                 while (!stopped && !queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
-                    // the writer is behind: wait for room, unless it stopped
+                    // The writer is behind: wait for room, unless it stopped, or the destination has taken nothing
+                    // for the I/O timeout (its writer may stay blocked in a write until the connection dies; the
+                    // cache still fills, and the push step decides with its own timeouts).
+                    if (System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(timeoutMillis)) {
+                        log.info("first mirror of {} not relayed: the destination took nothing for {} ms", source,
+                                timeoutMillis);
+                        abort();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
