@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -100,12 +99,11 @@ final class FirstMirrorRelay {
      */
     Outcome run(Map<String, ObjectId> refs, String lastRef, URI destination, String destinationAuthorization,
                 PushGuard guard) throws IOException {
-        String destinationUrl = destination.toString().replaceAll("/+$", "");
-        if (!acceptsWholePack(destinationUrl, destinationAuthorization)) {
+        if (!acceptsWholePack(destination, destinationAuthorization)) {
             return Outcome.NOT_STARTED;
         }
-        HttpConnection fetch = SmartHttp.post(sourceMeter, source.toString().replaceAll("/+$", "")
-                + "/git-upload-pack", timeoutMillis, sourceAuthorization, UPLOAD_REQUEST, UPLOAD_RESULT);
+        HttpConnection fetch = SmartHttp.post(sourceMeter, SmartHttp.url(source, "git-upload-pack"), timeoutMillis,
+                sourceAuthorization, UPLOAD_REQUEST, UPLOAD_RESULT);
         fetch.setRequestProperty("Git-Protocol", "version=2");
         byte[] request = fetchRequest(refs.values());
         fetch.setFixedLengthStreamingMode(request.length);
@@ -124,7 +122,7 @@ final class FirstMirrorRelay {
                 return Outcome.NOT_STARTED;
             }
             guard.check("pushing refs");
-            HttpConnection push = SmartHttp.post(destinationMeter, destinationUrl + "/git-receive-pack",
+            HttpConnection push = SmartHttp.post(destinationMeter, SmartHttp.url(destination, "git-receive-pack"),
                     timeoutMillis, destinationAuthorization, RECEIVE_REQUEST, RECEIVE_RESULT);
             push.setChunkedStreamingMode(CHUNK);
             OutputStream pushBody = push.getOutputStream();
@@ -143,9 +141,9 @@ final class FirstMirrorRelay {
     }
 
     /** The destination has no ref yet and takes a pack with offset deltas and reports each ref's result. */
-    private boolean acceptsWholePack(String destinationUrl, String authorization) throws IOException {
-        HttpConnection c = SmartHttp.open(destinationMeter, destinationUrl + "/info/refs?service=git-receive-pack",
-                timeoutMillis, authorization);
+    private boolean acceptsWholePack(URI destination, String authorization) throws IOException {
+        HttpConnection c = SmartHttp.open(destinationMeter,
+                SmartHttp.url(destination, "info/refs?service=git-receive-pack"), timeoutMillis, authorization);
         c.setRequestMethod("GET");
         if (c.getResponseCode() != 200 || !SmartHttp.hasType(c, RECEIVE_ADVERTISEMENT)) {
             log.info("first mirror not relayed: the destination answered {} to its advertisement", c.getResponseCode());
@@ -188,19 +186,20 @@ final class FirstMirrorRelay {
         return bytes.toByteArray();
     }
 
-    /** The ref commands, each a creation, {@code lastRef} last; the first carries the capabilities asked for. */
+    /**
+     * The ref commands, each a creation, in name order with {@code lastRef} last ({@link PushPlan#defaultBranchLast});
+     * the first carries the capabilities asked for.
+     */
     static byte[] pushCommands(Map<String, ObjectId> refs, String lastRef) throws IOException {
-        Map<String, ObjectId> ordered = new LinkedHashMap<>();
-        refs.keySet().stream().filter(name -> !name.equals(lastRef)).sorted()
-                .forEach(name -> ordered.put(name, refs.get(name)));
-        if (lastRef != null && refs.containsKey(lastRef)) {
-            ordered.put(lastRef, refs.get(lastRef));
+        List<String> names = new ArrayList<>(new java.util.TreeSet<>(refs.keySet()));
+        if (lastRef != null) {
+            PushPlan.defaultBranchLast(names, name -> name, lastRef);
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PacketLineOut out = new PacketLineOut(bytes);
         boolean first = true;
-        for (Map.Entry<String, ObjectId> e : ordered.entrySet()) {
-            String line = ObjectId.zeroId().name() + " " + e.getValue().name() + " " + e.getKey();
+        for (String name : names) {
+            String line = ObjectId.zeroId().name() + " " + refs.get(name).name() + " " + name;
             out.writeString(first ? line + "\0report-status agent=" + UserAgent.get() + "\n" : line + "\n");
             first = false;
         }

@@ -99,13 +99,9 @@ public final class MirrorSession implements AutoCloseable {
         try {
             // Before the protocol is chosen: a probe that writes the config down must not save the v0 that
             // SourceProtocol only sets in memory.
-            Optional<FetchOutcome> unchanged = unchanged(meter, credentials);
-            if (unchanged.isPresent()) {
-                return unchanged.get();
-            }
-            Optional<FetchOutcome> relayedFetch = relay(meter, credentials, relayTo);
-            if (relayedFetch.isPresent()) {
-                return relayedFetch.get();
+            Optional<FetchOutcome> answered = fromListing(meter, credentials, relayTo);
+            if (answered.isPresent()) {
+                return answered.get();
             }
         } catch (GuardStopped e) {
             throw e.reason;
@@ -134,41 +130,47 @@ public final class MirrorSession implements AutoCloseable {
     }
 
     /**
-     * A cache that has refs first asks the source for its branches and tags in one request ({@link SourceProbe}):
-     * when they are the cache's, at the same ids, there is nothing to fetch. Every branch and tag is fetched
+     * The source's branches and tags, asked for in one request first ({@link SourceProbe}), answer the fetch in two
+     * cases; empty otherwise (then JGit fetches as usual). A cache that has refs: when the source names exactly those,
+     * at the same ids, there is nothing to fetch ({@link #unchanged}). An empty cache with a destination to relay to:
+     * the first mirror goes into the cache and on to it in one pass ({@link #relay}). Every branch and tag is fetched
      * whatever the ref globs say (they choose what is pushed), so the comparison is over all of them.
      */
-    private Optional<FetchOutcome> unchanged(TransferMeter meter, CredentialsProvider credentials)
-            throws IOException {
-        Map<String, ObjectId> refs = mirroredRefs();
-        if (refs.isEmpty() || !SourceProbe.enabled(repo.getConfig())) {
-            return Optional.empty();
-        }
-        Optional<SourceProbe.Listing> listing = new SourceProbe(source, meter, timeoutMillis())
-                .list(authorization(credentials), repo.getConfig());
-        if (listing.isEmpty() || !listing.get().refs().equals(refs)) {
-            return Optional.empty();
-        }
-        lease.touch();
-        return Optional.of(new FetchOutcome(meter.bytesRead(), count(refs, Constants.R_HEADS),
-                count(refs, Constants.R_TAGS), defaultBranch(listing.get().head(), refs), 0));
-    }
-
-    /**
-     * An empty cache whose source lists, in one v2 request, branches and tags that are all mirrored: the destination
-     * is prepared ({@code relayTo}) and, when it is empty too, the source's pack goes into the cache and on to it in
-     * one pass. Empty when any of that does not hold or the relay did not fill the cache (then JGit fetches as usual).
-     */
-    private Optional<FetchOutcome> relay(TransferMeter meter, CredentialsProvider credentials,
-                                         RelayDestination relayTo) throws IOException {
-        if (relayTo == null || !mirroredRefs().isEmpty() || !SourceProbe.enabled(repo.getConfig())) {
+    private Optional<FetchOutcome> fromListing(TransferMeter meter, CredentialsProvider credentials,
+                                               RelayDestination relayTo) throws IOException {
+        Map<String, ObjectId> cached = mirroredRefs();
+        if ((cached.isEmpty() && relayTo == null) || !SourceProbe.enabled(repo.getConfig())) {
             return Optional.empty();
         }
         String authorization = authorization(credentials);
         Optional<SourceProbe.Listing> listing = new SourceProbe(source, meter, timeoutMillis())
                 .list(authorization, repo.getConfig());
-        if (listing.isEmpty() || listing.get().refs().isEmpty()
-                || !listing.get().refs().keySet().stream().allMatch(filter::mirrors)) {
+        if (listing.isEmpty()) {
+            return Optional.empty();
+        }
+        return cached.isEmpty() ? relay(listing.get(), meter, authorization, relayTo)
+                : unchanged(listing.get(), cached, meter);
+    }
+
+    private Optional<FetchOutcome> unchanged(SourceProbe.Listing listing, Map<String, ObjectId> cached,
+                                             TransferMeter meter) {
+        if (!listing.refs().equals(cached)) {
+            return Optional.empty();
+        }
+        lease.touch();
+        return Optional.of(new FetchOutcome(meter.bytesRead(), count(cached, Constants.R_HEADS),
+                count(cached, Constants.R_TAGS), defaultBranch(listing.head(), cached), 0));
+    }
+
+    /**
+     * An empty cache whose source listed branches and tags that are all mirrored: the destination is prepared
+     * ({@code relayTo}) and, when it is empty too, the source's pack goes into the cache and on to it in one pass.
+     * Empty when any of that does not hold or the relay did not fill the cache.
+     */
+    private Optional<FetchOutcome> relay(SourceProbe.Listing listing, TransferMeter meter, String authorization,
+                                         RelayDestination relayTo) throws IOException {
+        Map<String, ObjectId> refs = listing.refs();
+        if (refs.isEmpty() || !refs.keySet().stream().allMatch(filter::mirrors)) {
             return Optional.empty();
         }
         Optional<PushTarget> prepared = relayTo.prepare();
@@ -177,8 +179,7 @@ public final class MirrorSession implements AutoCloseable {
         }
         PushTarget target = prepared.get();
         GitMirror.requireHttp(target.url());
-        Map<String, ObjectId> refs = listing.get().refs();
-        String defaultBranch = defaultBranch(listing.get().head(), refs);
+        String defaultBranch = defaultBranch(listing.head(), refs);
         String destinationAuthorization = target.user() != null && target.secret() != null
                 ? SourceProbe.basic(target.user(), target.secret().toCharArray()) : null;
         PushGuard guard = relayTo.guard();

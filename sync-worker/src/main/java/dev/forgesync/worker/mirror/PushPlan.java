@@ -56,6 +56,23 @@ final class PushPlan {
         return missing;
     }
 
+    /**
+     * Moves the update of {@code defaultRef} (each update named by {@code name}) to the end of {@code updates}, the
+     * others keeping their order: OneDev's post-receive callback makes the first branch it handles HEAD of a
+     * repository without one, and it handles a push's ref updates from the last to the first
+     * (GitPostReceiveCallback reverses the hook's joined stdin before it parses it), so the default branch goes last
+     * to be the one. The sync then sets the default branch through the REST API anyway (OneDevDestination#present).
+     * Every push into a destination that lacks its default branch orders its updates so: this plan's, and a first
+     * mirror's relay (FirstMirrorRelay).
+     */
+    static <T> void defaultBranchLast(List<T> updates, java.util.function.Function<T, String> name,
+                                      String defaultRef) {
+        updates.stream().filter(u -> name.apply(u).equals(defaultRef)).findFirst().ifPresent(u -> {
+            updates.remove(u);
+            updates.add(u);
+        });
+    }
+
     static final class Planner {
         private final Repository repo;
         private final boolean vault;
@@ -98,15 +115,8 @@ final class PushPlan {
             // One push, as git push sends it: a first push in two batches (the default branch with the tags, then
             // the other branches) so that the default branch arrived alone cost a second advertisement, pack and
             // server-side connectivity walk: gson's first push took 1.65 s in two, 1.40 s in one (docs/benchmarks.md).
-            // OneDev's post-receive callback makes the first branch it handles HEAD of a repository without one, and
-            // it handles a push's ref updates from the last to the first (GitPostReceiveCallback reverses the hook's
-            // joined stdin before it parses it): the default branch goes last, so it is the one. The sync then sets
-            // the default branch through the REST API anyway (OneDevDestination#present).
             if (defaultRef != null && advertised(remote, defaultRef).equals(ObjectId.zeroId())) {
-                plan.updates.stream().filter(u -> u.getRemoteName().equals(defaultRef)).findFirst().ifPresent(u -> {
-                    plan.updates.remove(u);
-                    plan.updates.add(u);
-                });
+                defaultBranchLast(plan.updates, RemoteRefUpdate::getRemoteName, defaultRef);
             }
             plan.emptyDestination = remote.keySet().stream().noneMatch(filter::mirrors);
             return plan;

@@ -18,6 +18,11 @@ final class SmartHttp {
     private SmartHttp() {
     }
 
+    /** The URL of a smart-HTTP {@code service} ({@code git-upload-pack}, {@code info/refs?...}) of {@code repository}. */
+    static String url(Object repository, String service) {
+        return repository.toString().replaceAll("/+$", "") + "/" + service;
+    }
+
     static HttpConnection open(TransferMeter meter, String url, int timeoutMillis, String authorization)
             throws IOException {
         HttpConnection c = meter.create(URI.create(url).toURL());

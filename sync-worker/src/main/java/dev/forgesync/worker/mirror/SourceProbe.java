@@ -96,8 +96,7 @@ final class SourceProbe {
 
     /** The answer's body, or null (and the refusal remembered when it is one) when it is not a v2 result. */
     private byte[] post(String authorization, StoredConfig config) throws IOException {
-        String url = source.toString().replaceAll("/+$", "") + "/git-upload-pack";
-        HttpConnection c = SmartHttp.post(meter, url, timeoutMillis, authorization, REQUEST_TYPE, RESULT_TYPE);
+        HttpConnection c = SmartHttp.post(meter, SmartHttp.url(source, "git-upload-pack"), timeoutMillis, authorization, REQUEST_TYPE, RESULT_TYPE);
         c.setRequestProperty("Git-Protocol", "version=2");
         c.setRequestProperty(HttpSupport.HDR_ACCEPT_ENCODING, HttpSupport.ENCODING_GZIP);
         byte[] request = request();
